@@ -1,0 +1,1 @@
+"""Value types, vocabularies, the country crosswalk and errors. No I/O beyond package data."""
