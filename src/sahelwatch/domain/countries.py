@@ -3,7 +3,16 @@
 Held in the project as ``countries.csv`` (not a third-party library), one row
 per (country, validity interval). ``valid_from``/``valid_to`` are ISO dates,
 empty for open ends; a GW number or ISO code that changed over time has one
-row per interval.
+row per interval (Yemen 678/680 -> 679 on 1990-05-22, Germany 260/265 -> 255
+on 1990-10-03, Sudan's ISO numeric 736 -> 729 and South Sudan on 2011-07-09,
+Czechoslovakia -> Czechia/Slovakia on 1993-01-01, Eritrea on 1993-05-24,
+Yugoslavia -> Serbia and Montenegro -> Serbia/Montenegro, Kosovo 2008-02-17,
+USSR -> Russia).
+
+UCDP codes countries with GW numbers but keeps some old numbers after the
+change (Yemen stays 678, Serbia 345, Germany 260): the undated maps below send
+every number to the ISO3 of its *latest* interval, which handles those cases
+for Yemen and Germany; Serbia's 345 maps to ``SCG``.
 """
 
 from __future__ import annotations
@@ -85,12 +94,57 @@ def numeric_to_iso3() -> dict[int, str]:
     return out
 
 
+def parse_code(value: object) -> int | None:
+    """A numeric code as sources write it: ``432``, ``"432"``, ``"432.0"``; else None."""
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float):
+        return int(value) if value == value and value.is_integer() else None
+    text = str(value).strip()
+    try:
+        number = float(text)
+    except ValueError:
+        return None
+    return int(number) if number.is_integer() else None
+
+
+def gwno_to_iso3_on(gwno: object, on: dt.date | None = None) -> str | None:
+    """ISO3 for a GW number (``432``, ``"432.0"``) valid on ``on``.
+
+    Falls back to the latest interval when no interval covers the date (UCDP
+    keeps using retired numbers), and returns None for an unknown number.
+    """
+    code = parse_code(gwno)
+    if code is None:
+        return None
+    hits = [c for c in all_countries() if c.gwno == code]
+    if on is not None:
+        valid = [c for c in hits if c.valid_on(on)]
+        if valid:
+            return valid[-1].iso3
+    return gwno_to_iso3().get(code)
+
+
+def name(iso3: str, lang: str = "en", on: dt.date | None = None) -> str:
+    """The country's common name in English (``"en"``) or French (``"fr"``)."""
+    from .errors import UsageError
+
+    if lang not in ("en", "fr"):
+        raise UsageError(f"unknown language {lang!r}", choices=["en", "fr"])
+    country = lookup(iso3, on=on if on is not None else dt.date.today())
+    return country.name_en if lang == "en" else country.name_fr
+
+
 def lookup(code: str | int, on: dt.date | None = None) -> Country:
     """Find a country by ISO3, ISO numeric or GW number (``"gw:432"``)."""
     from .errors import UsageError
 
     cands = all_countries()
-    if isinstance(code, int) or (isinstance(code, str) and code.isdigit()):
+    if isinstance(code, int) or (isinstance(code, str) and code.strip().isdigit()):
         hits = [c for c in cands if c.iso_numeric == int(code)]
     elif isinstance(code, str) and code.lower().startswith("gw:"):
         hits = [c for c in cands if c.gwno == int(code[3:])]

@@ -1,0 +1,85 @@
+"""The one public entry point: ``sahelwatch.open(home)`` -> :class:`Observatory`.
+
+The CLI and the HTTP API are thin shells over these methods.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from .domain.errors import UsageError
+from .results import EventResult
+from .sources.base import Progress
+from .store import catalog, manifest, query
+from .store.ingest import IngestReport, ingest
+from .store.layout import Layout, default_home
+
+
+def _date(v, name: str) -> dt.date | None:
+    if v is None or isinstance(v, dt.date):
+        return v
+    try:
+        return dt.date.fromisoformat(str(v))
+    except ValueError:
+        raise UsageError(f"{name}: {v!r} is not a date (expected YYYY-MM-DD)") from None
+
+
+def _tuple(v) -> tuple[str, ...]:
+    if v is None:
+        return ()
+    if isinstance(v, str):
+        return tuple(x.strip() for x in v.split(",") if x.strip())
+    return tuple(v)
+
+
+class Observatory:
+    """A sahelwatch store on this machine."""
+
+    def __init__(self, home: str | Path | None = None, *, create: bool = True, registry=None):
+        self.home = Path(home).expanduser() if home else default_home()
+        self.layout = Layout(self.home)
+        if create:
+            self.layout.create()
+        self.layout.check()
+        self._registry_files = [registry] if isinstance(registry, (str, Path)) else list(registry or [])
+
+    def __repr__(self) -> str:
+        return f"<Observatory {self.home}>"
+
+    # -- writing -----------------------------------------------------------
+    def ingest(self, kind: str, path: str | Path, *, release: str | None = None,
+               progress: Progress | None = None, wait: float = 0.0, partial: bool = False,
+               **options) -> IngestReport:
+        """Ingest one file as a new snapshot. ``kind``: acled, acled-deletions, ucdp, ucdp-candidate, csv."""
+        return ingest(self.layout, kind, path, release=release, progress=progress, wait=wait,
+                      partial=partial, **options)
+
+    # -- reading -----------------------------------------------------------
+    def snapshots(self) -> list[manifest.Snapshot]:
+        return manifest.read_all(self.layout)
+
+    def events(self, *, country=None, start=None, end=None, source=None,
+               as_of: int | None = None) -> EventResult:
+        """Current events (as of snapshot ``as_of``, default latest) matching the filters."""
+        from .domain import countries
+
+        cs = tuple(c.upper() for c in _tuple(country))
+        known = {c.iso3 for c in countries.all_countries()}
+        for c in cs:
+            if c not in known:
+                raise UsageError(f"unknown country {c!r}: use an ISO3 code such as MLI, BFA, NER")
+        s, e = _date(start, "start"), _date(end, "end")
+        if s and e and s > e:
+            raise UsageError(f"empty date range: start {s} is after end {e}")
+        flt = query.EventFilter(cs, s, e, _tuple(source), as_of)
+        snaps = self.snapshots()
+        return EventResult(query.events_table(self.layout, flt, snaps), layout=self.layout,
+                           as_of=as_of, snaps=snaps)
+
+    def quarantine(self, snapshot: int | None = None):
+        """Rejected rows (Polars): snapshot, file, row, line, field, value, reason, raw."""
+        return query.quarantine_table(self.layout, snapshot)
+
+    def refresh_catalog(self) -> bool:
+        return catalog.refresh(self.layout, force=True)

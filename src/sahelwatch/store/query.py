@@ -1,0 +1,126 @@
+"""Reading the store: events as of a snapshot, the quarantine, source-format export."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from ..domain import schema
+from ..domain.errors import SnapshotNotFound, UsageError
+from . import manifest, state
+from .layout import Layout
+
+
+@dataclass(frozen=True)
+class EventFilter:
+    country: tuple[str, ...] = ()
+    start: dt.date | None = None
+    end: dt.date | None = None
+    source: tuple[str, ...] = ()
+    as_of: int | None = None
+
+    def where(self) -> tuple[str, dict]:
+        clauses, params = ["TRUE"], {}
+        if self.country:
+            clauses.append("e.country_iso3 IN (SELECT unnest($country))")
+            params["country"] = list(self.country)
+        if self.start:
+            clauses.append("e.date_start >= $start")
+            params["start"] = self.start
+        if self.end:
+            clauses.append("e.date_start <= $end")
+            params["end"] = self.end
+        if self.source:
+            clauses.append("e.source IN (SELECT unnest($source))")
+            params["source"] = list(self.source)
+        return " AND ".join(clauses), params
+
+
+def connect():
+    import duckdb
+
+    return duckdb.connect()
+
+
+def check_as_of(snaps: list[manifest.Snapshot], as_of: int | None) -> None:
+    if as_of is not None and as_of not in {s.id for s in snaps}:
+        raise SnapshotNotFound(as_of, sorted(s.id for s in snaps))
+
+
+def events_table(layout: Layout, flt: EventFilter, snaps=None):
+    """Current versions matching ``flt`` as an Arrow table, ordered by date and key."""
+    import pyarrow as pa
+
+    snaps = manifest.read_all(layout) if snaps is None else snaps
+    check_as_of(snaps, flt.as_of)
+    where, params = flt.where()
+    sql = state.versions_sql(layout, snaps, flt.as_of, where=where)
+    if sql is None:
+        return pa.table({c: pa.array([], type=_arrow_type(c)) for c in schema.STORED})
+    con = connect()
+    try:
+        return con.sql(f"SELECT * FROM ({sql}) ORDER BY date_start, event_key", params=params).to_arrow_table()
+    finally:
+        con.close()
+
+
+def _arrow_type(name: str):
+    import pyarrow as pa
+
+    t = schema.BY_NAME[name].type
+    return {"str": pa.string(), "int": pa.int64(), "float": pa.float64(), "date": pa.date32(),
+            "bool": pa.bool_(), "list[str]": pa.list_(pa.string())}[t]
+
+
+def quarantine_table(layout: Layout, snapshot: int | None = None):
+    import polars as pl
+
+    snaps = manifest.read_all(layout)
+    if snapshot is not None:
+        check_as_of(snaps, snapshot)
+        snaps = [s for s in snaps if s.id == snapshot]
+    files = [str(layout.home / s.files["quarantine"]) for s in snaps if "quarantine" in s.files]
+    cols = ["snapshot", "file", "row", "line", "field", "value", "reason", "raw"]
+    if not files:
+        return pl.DataFrame(schema={"snapshot": pl.Int64, "file": pl.String, "row": pl.Int64,
+                                    "line": pl.Int64, "field": pl.String, "value": pl.String,
+                                    "reason": pl.String, "raw": pl.String})
+    return pl.read_parquet(files).select(cols).sort(["snapshot", "row", "field"])
+
+
+def source_frame(layout: Layout, events, snaps=None):
+    """Events back in their source's own columns and values (one source at a time)."""
+    import polars as pl
+
+    snaps = manifest.read_all(layout) if snaps is None else snaps
+    ev = pl.from_arrow(events) if not isinstance(events, pl.DataFrame) else events
+    sources = ev["source"].unique().to_list()
+    if len(sources) > 1:
+        raise UsageError("--format source writes one source at a time; add --source",
+                         choices=sorted(sources))
+    if not ev.height:
+        return pl.DataFrame()
+    by_id = {s.id: s for s in snaps}
+    used = sorted(set(ev["snapshot_from"].to_list()))
+    header: list[str] = []
+    for sid in sorted(used, reverse=True):  # latest layout first, older extras appended
+        header += [h for h in by_id[sid].header if h not in header]
+    raw_files = [str(layout.home / by_id[s].files["raw"]) for s in used if "raw" in by_id[s].files]
+    keys = ev.select("event_key", "snapshot_from")
+    if raw_files:
+        raw = pl.concat([pl.read_parquet(f) for f in raw_files], how="diagonal_relaxed")
+        out = keys.join(raw, on=["event_key", "snapshot_from"], how="left", maintain_order="left")
+    else:
+        out = keys
+    verbatim: dict[str, str] = {}
+    for sid in used:
+        verbatim.update(by_id[sid].verbatim)
+    cols = []
+    for h in header:
+        if h in verbatim:
+            cols.append(ev[verbatim[h]].cast(pl.String).alias(h))
+        elif h in out.columns:
+            cols.append(out[h].alias(h))
+        else:
+            cols.append(pl.Series(h, [None] * ev.height, dtype=pl.String))
+    return pl.DataFrame(cols)
