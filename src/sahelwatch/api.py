@@ -42,6 +42,7 @@ class Observatory:
         if create:
             self.layout.create()
         self.layout.check()
+        catalog.refresh(self.layout)  # cheap when up to date; rebuilds a deleted or stale catalog
         self._registry_files = [registry] if isinstance(registry, (str, Path)) else list(registry or [])
 
     def __repr__(self) -> str:

@@ -41,7 +41,9 @@ def refresh(layout: Layout, force: bool = False) -> bool:
     latest = max((s.id for s in snaps), default=0)
     if not force and built_for(layout) == latest:
         return True
-    tmp = layout.catalog.with_name(".catalog.duckdb.tmp")
+    import os
+
+    tmp = layout.catalog.with_name(f".catalog.duckdb.tmp-{os.getpid()}")
     tmp.unlink(missing_ok=True)
     con = duckdb.connect(str(tmp))
     try:

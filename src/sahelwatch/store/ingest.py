@@ -32,6 +32,15 @@ from .layout import Layout, fsync_dir, fsync_file
 from .lock import IngestLock
 
 ROW_GROUP = 65_536
+CRASH_POINTS = ("parsed", "staged", "moved", "committed")
+
+
+def _checkpoint(name: str) -> None:
+    """Fault injection for the crash tests: ``SAHELWATCH_CRASH_AT=moved`` kills the process there."""
+    if os.environ.get("SAHELWATCH_CRASH_AT") == name:
+        import signal
+
+        os.kill(os.getpid(), signal.SIGKILL)
 
 
 @dataclass
@@ -78,6 +87,7 @@ def ingest(layout: Layout, kind_name: str, path: str | Path, *, release: str | N
             hasher = FileHasher(path)
             parsed = kind.parse(path, job, release=release, progress=progress, **options)
             sha = hasher.result()
+            _checkpoint("parsed")
             snaps = manifest.read_all(layout)
             for s in snaps:
                 if s.sha256 == sha and s.kind == kind.name:
@@ -109,7 +119,9 @@ def ingest(layout: Layout, kind_name: str, path: str | Path, *, release: str | N
                 coverage_end=str(plan.coverage_end) if plan.coverage_end else None,
                 sahelwatch_version=__version__,
             )
+            _checkpoint("moved")
             manifest.write(layout, snap)  # the commit point
+            _checkpoint("committed")
             if progress:
                 progress("commit", 1, 1)
         finally:
@@ -297,6 +309,7 @@ def _write_parts(layout: Layout, job: Path, snap_id: int, parsed, plan: Plan) ->
                          statistics=True)
         fsync_file(p)
         staged[k] = p
+    _checkpoint("staged")
     out = {}
     for k, p in staged.items():
         target = layout.part(k, snap_id)
