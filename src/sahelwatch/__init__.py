@@ -22,7 +22,7 @@ from .domain.errors import (
     UsageError,
 )
 
-__version__ = "0.1.0"
+from .domain.version import __version__
 
 
 def open(home=None, *, create: bool = True, registry=None):  # noqa: A001 - the public verb

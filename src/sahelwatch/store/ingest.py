@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..domain import schema
+from ..domain.version import __version__
 from ..domain.errors import SourceFormatError
 from ..sources import registry
 from ..sources.base import FileHasher, Progress
@@ -72,8 +73,6 @@ def _duckdb():
 def ingest(layout: Layout, kind_name: str, path: str | Path, *, release: str | None = None,
            progress: Progress | None = None, wait: float = 0.0, partial: bool = False,
            **options: object) -> IngestReport:
-    from .. import __version__
-
     kind = registry.get(kind_name)
     path = Path(path)
     if not path.is_file():
