@@ -6,49 +6,12 @@ the tests themselves and labelled synthetic.
 
 from __future__ import annotations
 
-import csv
 import hashlib
 from pathlib import Path
 
 import pytest
 
 DATA = Path(__file__).parent / "data"
-
-ACLED_HEADER = [
-    "event_id_cnty", "event_date", "year", "time_precision", "disorder_type", "event_type",
-    "sub_event_type", "actor1", "assoc_actor_1", "inter1", "actor2", "assoc_actor_2", "inter2",
-    "interaction", "civilian_targeting", "iso", "region", "country", "admin1", "admin2", "admin3",
-    "location", "latitude", "longitude", "geo_precision", "source", "source_scale", "notes",
-    "fatalities", "tags", "timestamp",
-]
-
-
-def acled_row(i: int = 1, **kw) -> dict:
-    """One synthetic ACLED-format row (Mali), overridable field by field."""
-    row = {
-        "event_id_cnty": f"MLI{i}", "event_date": "2024-01-15", "year": "2024", "time_precision": "1",
-        "disorder_type": "Political violence", "event_type": "Battles", "sub_event_type": "Armed clash",
-        "actor1": "Military Forces of Mali (2021-)", "assoc_actor_1": "Wagner Group",
-        "inter1": "State forces", "actor2": "JNIM: Group for Support of Islam and Muslims",
-        "assoc_actor_2": "", "inter2": "Rebel group", "interaction": "State forces-Rebel group",
-        "civilian_targeting": "", "iso": "466", "region": "Western Africa", "country": "Mali",
-        "admin1": "Mopti", "admin2": "Djenne", "admin3": "Djenne", "location": "Djenne",
-        "latitude": "13.9061", "longitude": "-4.5533", "geo_precision": "1",
-        "source": "sahelwatch synthetic", "source_scale": "National",
-        "notes": f"[SYNTHETIC] On 15 January 2024, clash {i} near Djenne.", "fatalities": "3",
-        "tags": "", "timestamp": "1705500000",
-    }
-    row.update({k: str(v) for k, v in kw.items()})
-    return row
-
-
-def write_csv(path: Path, rows: list[dict], header: list[str] | None = None, encoding: str = "utf-8") -> Path:
-    header = header or (list(rows[0]) if rows else ACLED_HEADER)
-    with open(path, "w", newline="", encoding=encoding) as fh:
-        w = csv.DictWriter(fh, fieldnames=header, extrasaction="ignore")
-        w.writeheader()
-        w.writerows(rows)
-    return path
 
 
 def _verify_checksums() -> None:

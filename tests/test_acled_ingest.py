@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from conftest import ACLED_HEADER, acled_row, write_csv
+from sw_rows import ACLED_HEADER, acled_row, write_csv
 
 
 def test_current_layout_with_text_inter_codes(obs, tmp_path):

@@ -14,7 +14,7 @@ import time
 import pytest
 
 import sahelwatch
-from conftest import acled_row, write_csv
+from sw_rows import acled_row, write_csv
 from sahelwatch.store.ingest import CRASH_POINTS
 from sahelwatch.store.lock import IngestLock
 

@@ -7,7 +7,7 @@ import json
 import pytest
 from click.testing import CliRunner
 
-from conftest import acled_row, write_csv
+from sw_rows import acled_row, write_csv
 from sahelwatch.cli.main import cli
 
 

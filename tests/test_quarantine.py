@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import ACLED_HEADER, acled_row, write_csv
+from sw_rows import ACLED_HEADER, acled_row, write_csv
 
 
 def _q(obs):

@@ -9,7 +9,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import sahelwatch
-from conftest import ACLED_HEADER, acled_row, write_csv
+from sw_rows import ACLED_HEADER, acled_row, write_csv
 
 
 def _csv_rows(text_or_path):

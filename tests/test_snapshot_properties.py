@@ -9,7 +9,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import sahelwatch
-from conftest import acled_row, write_csv
+from sw_rows import acled_row, write_csv
 
 IDS = [f"MLI{i}" for i in range(1, 9)]
 

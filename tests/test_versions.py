@@ -6,7 +6,7 @@ import csv
 
 import pytest
 
-from conftest import acled_row, write_csv
+from sw_rows import acled_row, write_csv
 
 
 def _keys(res):

@@ -44,6 +44,7 @@ class Observatory:
         self.layout.check()
         catalog.refresh(self.layout)  # cheap when up to date; rebuilds a deleted or stale catalog
         self._registry_files = [registry] if isinstance(registry, (str, Path)) else list(registry or [])
+        self._blocs = None
 
     def __repr__(self) -> str:
         return f"<Observatory {self.home}>"
@@ -81,6 +82,15 @@ class Observatory:
     def quarantine(self, snapshot: int | None = None):
         """Rejected rows (Polars): snapshot, file, row, line, field, value, reason, raw."""
         return query.quarantine_table(self.layout, snapshot)
+
+    @property
+    def blocs(self):
+        """The regional-bloc registry (built-in, plus ``registry=`` files given to :func:`open`)."""
+        if self._blocs is None:
+            from .blocs import load_registry
+
+            self._blocs = load_registry(self._registry_files)
+        return self._blocs
 
     def refresh_catalog(self) -> bool:
         return catalog.refresh(self.layout, force=True)

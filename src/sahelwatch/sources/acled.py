@@ -12,19 +12,18 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..domain.errors import SourceFormatError
+from ._csvread import ROW_COL, open_member, read_header
 from .base import (
     Check,
-    conflicting_ids,
     Parsed,
     Progress,
-    finish_problems,
-    parse_dates,
+    parse_date_series,
     run_checks,
     split,
+    stream,
     to_float,
     to_int,
 )
-from ._csvread import ROW_COL, open_member, read_strings
 
 NAME = "acled"
 
@@ -118,36 +117,35 @@ def _check_header(path: Path, header: list[str]) -> str:
 
 def parse(path: Path, workdir: Path, *, release: str | None = None,
           progress: Progress | None = None, **_: object) -> Parsed:
+    src = open_member(Path(path), workdir)
+    header = read_header(src)
+    layout = _check_header(Path(path), header)
+    parsed = Parsed(source=NAME, release=release, path=Path(path), csv_path=src, header=header,
+                    layout=layout, verbatim=VERBATIM, id_field="event_id_cnty", batches=iter(()))
+    parsed.batches = stream(src, header, lambda raw: _transform(raw, header), [parsed])
+    return parsed
+
+
+def _transform(raw, header: list[str]):
+    """One batch of text rows -> (canonical rows, check failures)."""
     import polars as pl
 
     from ..domain import countries, priogrid
 
-    src = open_member(Path(path), workdir)
-    if progress:
-        progress("read", 0, None)
-    raw = read_strings(src, workdir)
-    layout = _check_header(Path(path), raw.header)
     df = raw.frame
     for c in OPTIONAL:
         if c not in df.columns:
             df = df.with_columns(pl.lit(None, pl.String).alias(c))
-    if progress:
-        progress("validate", 0, raw.rows_read)
-
-    date = parse_dates(pl.col("event_date").str.strip_chars(), DATE_FORMATS)
-    lat, lon = to_float(pl.col("latitude")), to_float(pl.col("longitude"))
-    fat = to_int(pl.col("fatalities"))
-    ts = to_int(pl.col("timestamp"))
-    i1, i2 = inter_expr(pl.col("inter1")), inter_expr(pl.col("inter2"))
-    iso_num = to_int(pl.col("iso"))
+    date = parse_date_series(df["event_date"], DATE_FORMATS)
     typed = df.with_columns(
-        date.alias("_date"), lat.alias("_lat"), lon.alias("_lon"), fat.alias("_fat"),
-        ts.alias("_ts"), i1.alias("_i1"), i2.alias("_i2"), iso_num.alias("_iso"),
+        date.alias("_date"), to_float(pl.col("latitude")).alias("_lat"),
+        to_float(pl.col("longitude")).alias("_lon"), to_int(pl.col("fatalities")).alias("_fat"),
+        to_int(pl.col("timestamp")).alias("_ts"), inter_expr(pl.col("inter1")).alias("_i1"),
+        inter_expr(pl.col("inter2")).alias("_i2"), to_int(pl.col("iso")).alias("_iso"),
+        category_expr(pl.col("event_type"), pl.col("sub_event_type")).alias("_cat"),
     )
-    dup = pl.col("event_id_cnty").is_in(conflicting_ids(df, "event_id_cnty", raw.header).implode())
     checks = [
         Check("event_id_cnty", pl.col("event_id_cnty").str.strip_chars().fill_null("") == "", "missing event id"),
-        Check("event_id_cnty", dup, "event id appears more than once in this file with different content"),
         Check("event_date", pl.col("_date").is_null(), "unparseable date (expected 2024-01-15 or 15 January 2024)"),
         Check("latitude", pl.col("_lat").is_null() | (pl.col("_lat").abs() > 90), "latitude missing, not a number or outside -90..90"),
         Check("longitude", pl.col("_lon").is_null() | (pl.col("_lon").abs() > 180), "longitude missing, not a number or outside -180..180"),
@@ -155,23 +153,20 @@ def parse(path: Path, workdir: Path, *, release: str | None = None,
         Check("timestamp", pl.col("_ts").is_null(), "timestamp missing or not a number"),
         Check("inter1", pl.col("_i1").is_null() | (pl.col("_i1") > 8), "unknown actor type code or label"),
         Check("inter2", pl.col("_i2").is_null() | (pl.col("_i2") > 8), "unknown actor type code or label"),
-        Check("event_type", category_expr(pl.col("event_type"), pl.col("sub_event_type")).is_null(), "unknown event type"),
+        Check("event_type", pl.col("_cat").is_null(), "unknown event type"),
     ]
     found = run_checks(typed, checks)
-    problems = finish_problems(raw, found, src)
-    good = split(typed, problems)
+    good = split(typed, found)
 
-    iso3_map = countries.numeric_to_iso3()
-    gw_map = countries.iso3_to_gwno()
-    iso3 = pl.col("_iso").replace_strict(iso3_map, default=None, return_dtype=pl.String)
+    iso3 = pl.col("_iso").replace_strict(countries.numeric_to_iso3(), default=None, return_dtype=pl.String)
     misspelt = (pl.col("event_type").str.contains("(?i)demostr")
                 | pl.col("sub_event_type").str.contains("(?i)demostr")).fill_null(False)
     flags = pl.concat_list(
         pl.when(misspelt).then(pl.lit("event_type_misspelt")),
         pl.when(iso3.is_null()).then(pl.lit("country_code_unknown")),
     ).list.drop_nulls()
-    if raw.latin1_rows is not None and raw.latin1_rows.len():
-        flags = pl.when(pl.col(ROW_COL).is_in(raw.latin1_rows.implode())).then(
+    if raw.latin1_rows:
+        flags = pl.when(pl.col(ROW_COL).is_in(raw.latin1_rows)).then(
             flags.list.concat(pl.lit(["latin1_decoded"]))).otherwise(flags)
     civ = pl.col("civilian_targeting").str.strip_chars().str.to_lowercase()
     out = good.select(
@@ -185,13 +180,13 @@ def parse(path: Path, workdir: Path, *, release: str | None = None,
         pl.col("_date").dt.year().cast(pl.Int64).alias("year"),
         pl.col("country"),
         iso3.alias("country_iso3"),
-        iso3.replace_strict(gw_map, default=None, return_dtype=pl.Int64).alias("gwno"),
+        iso3.replace_strict(countries.iso3_to_gwno(), default=None, return_dtype=pl.Int64).alias("gwno"),
         pl.col("region"), pl.col("admin1"), pl.col("admin2"), pl.col("admin3"), pl.col("location"),
         pl.col("_lat").alias("latitude"), pl.col("_lon").alias("longitude"),
         priogrid.gid_expr(pl.col("_lat"), pl.col("_lon")).alias("priogrid_gid"),
         pl.col("geo_precision").str.strip_chars().replace_strict(
             {"1": "exact", "2": "near", "3": "admin1"}, default=None, return_dtype=pl.String).alias("geo_precision"),
-        category_expr(pl.col("event_type"), pl.col("sub_event_type")).alias("category"),
+        pl.col("_cat").alias("category"),
         pl.col("disorder_type"), pl.col("event_type"), pl.col("sub_event_type"),
         pl.lit(None, pl.Int64).alias("type_of_violence"),
         pl.lit(None, pl.String).alias("source_status"),
@@ -201,18 +196,14 @@ def parse(path: Path, workdir: Path, *, release: str | None = None,
         interaction_expr(pl.col("interaction"), pl.col("_i1"), pl.col("_i2")).alias("interaction"),
         pl.col("_fat").alias("fatalities_best"), pl.col("_fat").alias("fatalities_low"),
         pl.col("_fat").alias("fatalities_high"),
-        (civ.fill_null("").str.contains("civilian") if "civilian_targeting" in raw.header
+        (civ.fill_null("").str.contains("civilian") if "civilian_targeting" in header
          else pl.lit(None, pl.Boolean)).alias("civilian_targeting"),
         pl.col("tags"), pl.col("notes"), pl.col("source").alias("sources"),
         flags.alias("flags"),
         pl.lit(None, pl.String).alias("content_hash"),
-        *[pl.col(c).alias(f"raw.{c}") for c in raw.header if c not in VERBATIM],
+        *[pl.col(c).alias(f"raw.{c}") for c in header if c not in VERBATIM],
     )
-    return Parsed(
-        source=NAME, release=release, path=Path(path), header=raw.header, layout=layout,
-        rows_read=raw.rows_read, accepted=out, problems=problems, verbatim=VERBATIM,
-        encoding=raw.encoding,
-    )
+    return out, found
 
 
 DELETION_COLUMNS = ["event_id_cnty", "deleted_timestamp"]
@@ -221,30 +212,33 @@ DELETION_COLUMNS = ["event_id_cnty", "deleted_timestamp"]
 def parse_deletions(path: Path, workdir: Path, *, release: str | None = None,
                     progress: Progress | None = None, **_: object) -> Parsed:
     """ACLED's deleted-events list: ``event_id_cnty``, ``deleted_timestamp``."""
-    import polars as pl
-
     src = open_member(Path(path), workdir)
-    raw = read_strings(src, workdir)
-    missing = [c for c in DELETION_COLUMNS if c not in raw.header]
+    header = read_header(src)
+    missing = [c for c in DELETION_COLUMNS if c not in header]
     if missing:
         raise SourceFormatError(
             str(path), f"not an ACLED deletions file: missing column(s) {', '.join(missing)} "
-            f"(header: {', '.join(raw.header[:6])})")
+            f"(header: {', '.join(header[:6])})")
+    parsed = Parsed(source=NAME, release=release, path=Path(path), csv_path=src, header=header,
+                    layout="deletions", verbatim={}, id_field="event_id_cnty", batches=iter(()),
+                    kind="deletions")
+    parsed.batches = stream(src, header, _transform_deletions, [parsed])
+    return parsed
+
+
+def _transform_deletions(raw):
+    import polars as pl
+
     df = raw.frame.with_columns(to_int(pl.col("deleted_timestamp")).alias("_ts"))
     checks = [
         Check("event_id_cnty", pl.col("event_id_cnty").str.strip_chars().fill_null("") == "", "missing event id"),
         Check("deleted_timestamp", pl.col("_ts").is_null(), "deleted_timestamp missing or not a number"),
     ]
-    problems = finish_problems(raw, run_checks(df, checks), src)
-    good = split(df, problems)
-    out = good.select(
+    found = run_checks(df, checks)
+    out = split(df, found).select(
         pl.lit(NAME).alias("source"),
         pl.col("event_id_cnty").str.strip_chars().alias("source_event_id"),
         pl.col("_ts").cast(pl.String).alias("source_release"),
         pl.col(ROW_COL).alias("source_row"),
     )
-    return Parsed(
-        source=NAME, release=release, path=Path(path), header=raw.header, layout="deletions",
-        rows_read=raw.rows_read, accepted=out, problems=problems, verbatim={}, encoding=raw.encoding,
-        kind="deletions",
-    )
+    return out, found

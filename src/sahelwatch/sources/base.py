@@ -8,13 +8,12 @@ frame at once, and *all* failures of a row are collected, not just the first.
 from __future__ import annotations
 
 import hashlib
-import json
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Protocol
+from typing import Callable, Iterator, Protocol
 
-from ._csvread import ROW_COL, RawTable, line_numbers
+from ._csvread import RESET, ROW_COL, RawBatch, iter_strings, records
 
 Progress = Callable[[str, int, int | None], None]
 
@@ -30,26 +29,35 @@ class Check:
 
 
 @dataclass
+class Batch:
+    """A batch of parsed rows: canonical columns + ``raw.*`` source columns + ``_rowhash``."""
+
+    accepted: object  # pl.DataFrame
+    problems: object  # pl.DataFrame: row, line (may be null), field, value, reason, raw
+    rows_read: int
+
+
+@dataclass
 class Parsed:
-    """A file read by a source: canonical rows, the source's own columns, problems."""
+    """A file opened by a source: what it is, and its rows as a stream of batches.
+
+    ``batches`` yields :class:`Batch` objects, and :data:`RESET` when reading
+    starts over on the careful path (everything yielded before is void).
+    """
 
     source: str
     release: str | None
-    path: Path
+    path: Path  # as given
+    csv_path: Path  # the CSV actually read (extracted from a zip)
     header: list[str]
     layout: str
-    rows_read: int
-    accepted: object  # pl.DataFrame: canonical columns + raw columns prefixed "raw."
-    problems: object  # pl.DataFrame: row, line, field, value, reason, raw
     verbatim: dict[str, str]  # source column -> canonical column holding it unchanged
-    encoding: str = "utf-8"
+    id_field: str  # the source column holding the event id
+    batches: Iterator  # of Batch | RESET
+    encoding: str = "utf-8"  # updated while reading when the careful path decodes latin-1
     warnings: list[str] = field(default_factory=list)
     coverage_end: object = None  # datetime.date: last day a GED release covers
     kind: str = "events"  # "events" or "deletions"
-
-    @property
-    def quarantined(self) -> int:
-        return self.problems["row"].n_unique() if self.problems.height else 0
 
 
 class SourceParser(Protocol):
@@ -62,76 +70,86 @@ class SourceParser(Protocol):
               progress: Progress | None = None, **options) -> Parsed: ...
 
 
-PROBLEM_SCHEMA = {"row": "Int64", "line": "Int64", "field": "String", "value": "String",
-                  "reason": "String", "raw": "String"}
-
-
-def empty_problems():
-    import polars as pl
-
-    return pl.DataFrame(schema={k: getattr(pl, v) for k, v in PROBLEM_SCHEMA.items()})
-
-
 def run_checks(df, checks: list[Check]):
-    """All failing (row, field) pairs, as a problems frame (line and raw filled later)."""
+    """All failing (row, field) pairs, as a problems frame (line and raw filled later).
+
+    Every check's mask is computed in one parallel ``select``; rows are gathered
+    only for the checks that failed somewhere.
+    """
     import polars as pl
 
+    empty = pl.DataFrame(schema={"row": pl.Int64, "field": pl.String, "value": pl.String, "reason": pl.String})
+    if not df.height:
+        return empty
+    masks = df.select([c.bad.fill_null(False).alias(f"m{i}") for i, c in enumerate(checks)])
     parts = []
-    for c in checks:
+    for i, c in enumerate(checks):
+        m = masks[f"m{i}"]
+        if not m.any():
+            continue
         val = c.value if c.value is not None else pl.col(c.field)
-        bad = df.filter(c.bad.fill_null(False))
-        if bad.height:
-            parts.append(
-                bad.select(
-                    pl.col(ROW_COL).alias("row"),
-                    pl.lit(c.field).alias("field"),
-                    val.cast(pl.String).alias("value"),
-                    pl.lit(c.reason).alias("reason"),
-                )
-            )
-    if not parts:
-        return pl.DataFrame(schema={"row": pl.Int64, "field": pl.String, "value": pl.String, "reason": pl.String})
-    return pl.concat(parts)
+        parts.append(df.filter(m).select(
+            pl.col(ROW_COL).alias("row"), pl.lit(c.field).alias("field"),
+            val.cast(pl.String).alias("value"), pl.lit(c.reason).alias("reason")))
+    return pl.concat(parts) if parts else empty
 
 
-def finish_problems(raw: RawTable, found, path: Path):
-    """Merge check failures with read failures; add line numbers and the raw row."""
+def problem_frame(raw: RawBatch, found, header: list[str]):
+    """Check failures of a batch plus its unreadable records, with the raw row as JSON."""
     import polars as pl
 
-    cols = raw.header
-    base = raw.frame
-    if found.height:
-        rows = found["row"].unique()
-        recs = base.filter(pl.col(ROW_COL).is_in(rows.implode()))
-        rawtext = recs.select(
-            pl.col(ROW_COL).alias("row"),
-            pl.struct([pl.col(c) for c in cols if c in recs.columns]).struct.json_encode().alias("raw"),
-        )
-        found = found.join(rawtext, on="row", how="left")
-    else:
-        found = found.with_columns(pl.lit(None, pl.String).alias("raw"))
-    read_fail = pl.DataFrame(
-        raw.problems or [],
-        schema={"row": pl.Int64, "line": pl.Int64, "field": pl.String, "value": pl.String,
-                "reason": pl.String, "raw": pl.String},
-    )
-    need = set(found["row"].to_list())
-    lines = line_numbers(path, need, raw.encoding) if need else {}
-    found = found.with_columns(
-        pl.col("row").replace_strict(lines, default=None, return_dtype=pl.Int64).alias("line")
-    ).select(list(PROBLEM_SCHEMA))
-    return pl.concat([read_fail.select(list(PROBLEM_SCHEMA)), found]).sort(["row", "field"])
+    sch = {"row": pl.Int64, "line": pl.Int64, "field": pl.String, "value": pl.String,
+           "reason": pl.String, "raw": pl.String}
+    read_fail = pl.DataFrame(raw.problems or [], schema=sch)
+    if not found.height:
+        return read_fail
+    recs = raw.frame.filter(pl.col(ROW_COL).is_in(found["row"].unique().implode()))
+    rawtext = recs.select(pl.col(ROW_COL).alias("row"),
+                          pl.struct([pl.col(c) for c in header]).struct.json_encode().alias("raw"))
+    found = found.join(rawtext, on="row", how="left").with_columns(pl.lit(None, pl.Int64).alias("line"))
+    return pl.concat([read_fail, found.select(list(sch))])
 
 
-def conflicting_ids(df, id_col: str, header: list[str]):
-    """Ids that appear more than once with different content (identical repeats are fine)."""
+def stream(csv_path: Path, header: list[str], transform, parsed_ref: list) -> Iterator:
+    """Run ``transform(raw_batch) -> (accepted, found)`` over the file's batches."""
     import polars as pl
 
-    d = df.filter(pl.col(id_col).is_not_null() & pl.col(id_col).is_duplicated())
-    if not d.height:
-        return pl.Series(id_col, [], dtype=pl.String)
-    n = d.group_by(id_col).agg(pl.struct(header).n_unique().alias("n"))
-    return n.filter(pl.col("n") > 1)[id_col]
+    for raw in iter_strings(csv_path, header):
+        if raw is RESET:
+            yield RESET
+            continue
+        if parsed_ref and raw.encoding != "utf-8":
+            parsed_ref[0].encoding = raw.encoding
+        accepted, found = transform(raw)
+        problems = problem_frame(raw, found, header)
+        good_rows = accepted["source_row"] if accepted.height else pl.Series([], dtype=pl.Int64)
+        rowhash = raw.frame.filter(pl.col(ROW_COL).is_in(good_rows.implode())).select(
+            pl.struct(header).hash(seed=7).alias("_rowhash"))["_rowhash"]
+        accepted = accepted.with_columns(rowhash)
+        yield Batch(accepted=accepted, problems=problems, rows_read=raw.rows_read)
+
+
+def fill_lines(problems, csv_path: Path, encoding: str):
+    """Physical line numbers for problems that lack one (one pass up to the last such row)."""
+    import polars as pl
+
+    need = set(problems.filter(pl.col("line").is_null())["row"].to_list())
+    if not need:
+        return problems
+    found = records(csv_path, need, encoding)
+    lines = {r: v[0] for r, v in found.items()}
+    return problems.with_columns(pl.coalesce(
+        pl.col("line"), pl.col("row").replace_strict(lines, default=None, return_dtype=pl.Int64)))
+
+
+def raw_rows_json(csv_path: Path, rows: set[int], header: list[str], encoding: str) -> dict[int, tuple[int, str]]:
+    """Line and JSON text of given rows, re-read from the file (for rare problems found late)."""
+    import json
+
+    out = {}
+    for r, (line, rec) in records(csv_path, rows, encoding).items():
+        out[r] = (line, json.dumps(dict(zip(header, rec)), ensure_ascii=False))
+    return out
 
 
 def split(df, problems):
@@ -150,6 +168,21 @@ def parse_dates(expr, formats: tuple[str, ...]):
     return pl.coalesce([expr.str.strptime(pl.Date, f, strict=False) for f in formats])
 
 
+def parse_date_series(s, formats: tuple[str, ...]):
+    """Like :func:`parse_dates` on a Series, but each later format only sees the rows the
+    earlier ones could not parse (a file is nearly always in one format)."""
+    import polars as pl
+
+    s = s.str.strip_chars()
+    out = s.str.strptime(pl.Date, formats[0], strict=False)
+    for fmt in formats[1:]:
+        todo = out.is_null() & s.is_not_null()
+        if not todo.any():
+            break
+        out = out.scatter(todo.arg_true(), s.filter(todo).str.strptime(pl.Date, fmt, strict=False))
+    return out
+
+
 def to_int(expr):
     """'12', '12.0', ' 12 ' -> 12; anything else -> null (caller checks)."""
     import polars as pl
@@ -162,11 +195,6 @@ def to_float(expr):
     import polars as pl
 
     return expr.str.strip_chars().cast(pl.Float64, strict=False)
-
-
-def raw_columns(header: list[str], verbatim: dict[str, str]) -> list[str]:
-    """Source columns kept in the raw side table (those not stored verbatim)."""
-    return [h for h in header if h not in verbatim]
 
 
 def content_hash(df, header: list[str]):
@@ -206,7 +234,3 @@ class FileHasher:
         self._thread.join()
         assert self._digest is not None
         return self._digest
-
-
-def jsonable(obj) -> str:
-    return json.dumps(obj, ensure_ascii=False, default=str)

@@ -26,20 +26,19 @@ from pathlib import Path
 
 from ..domain import schema
 from ..domain.errors import MappingError, SourceFormatError
+from ._csvread import ROW_COL, open_member, read_header
 from .base import (
     Check,
     Parsed,
     Progress,
-    conflicting_ids,
     content_hash,
-    finish_problems,
     parse_dates,
     run_checks,
     split,
+    stream,
     to_float,
     to_int,
 )
-from ._csvread import ROW_COL, open_member, read_strings
 
 RESERVED = {"acled", "ucdp_ged", "ucdp_candidate"}
 NOT_MAPPABLE = {"event_key", "source", "snapshot_from", "snapshot_to", "is_deleted",
@@ -78,25 +77,37 @@ def load_mapping(path: str | Path) -> dict:
 
 def parse(path: Path, workdir: Path, *, release: str | None = None, progress: Progress | None = None,
           mapping: str | Path | None = None, **_: object) -> Parsed:
+    if mapping is None:
+        raise MappingError("", "ingest csv needs --mapping FILE.yaml")
+    m = load_mapping(mapping)
+    src = open_member(Path(path), workdir)
+    header = read_header(src)
+    missing = [v for v in m["columns"].values() if v not in header]
+    if missing:
+        raise SourceFormatError(str(path), f"column(s) named in {mapping} are not in the file: {missing}")
+    release = release or m.get("release")
+    parsed = Parsed(
+        source=m["source"], release=release, path=Path(path), csv_path=src, header=header,
+        layout=f"mapped by {Path(mapping).name}", verbatim={}, id_field=m["columns"]["source_event_id"],
+        batches=iter(()),
+    )
+    parsed.batches = stream(src, header, lambda raw: _transform(raw, header, m, release), [parsed])
+    return parsed
+
+
+def _transform(raw, header: list[str], m: dict, release: str | None):
     import polars as pl
 
     from ..domain import countries, priogrid
 
-    if mapping is None:
-        raise MappingError("", "ingest csv needs --mapping FILE.yaml")
-    m = load_mapping(mapping)
     cols: dict[str, str] = m["columns"]
-    src = open_member(Path(path), workdir)
-    raw = read_strings(src, workdir)
-    missing = [v for v in cols.values() if v not in raw.header]
-    if missing:
-        raise SourceFormatError(str(path), f"column(s) named in {mapping} are not in the file: {missing}")
     fmts = ("%Y-%m-%d",) + ((m["date_format"],) if m.get("date_format") else ())
     df = raw.frame
-    get = lambda c: pl.col(cols[c]) if c in cols else None  # noqa: E731
     exprs: dict[str, object] = {}
     checks: list[Check] = [
-        Check(cols["source_event_id"], get("source_event_id").str.strip_chars().fill_null("") == "", "missing event id"),
+        Check(cols["source_event_id"], pl.col(cols["source_event_id"]).str.strip_chars().fill_null("") == "",
+              "missing event id"),
+        Check(cols["date_start"], pl.col(cols["date_start"]).is_null(), "missing date"),
     ]
     for name, src_col in cols.items():
         t = schema.BY_NAME[name].type
@@ -115,16 +126,12 @@ def parse(path: Path, workdir: Path, *, release: str | None = None, progress: Pr
         else:
             e = c
         exprs[name] = e
-    checks.append(Check(cols["date_start"], pl.col(cols["date_start"]).is_null(), "missing date"))
     if "latitude" in exprs:
         checks.append(Check(cols["latitude"], exprs["latitude"].abs() > 90, "latitude outside -90..90"))
     if "longitude" in exprs:
         checks.append(Check(cols["longitude"], exprs["longitude"].abs() > 180, "longitude outside -180..180"))
-    conflict = conflicting_ids(df, cols["source_event_id"], raw.header)
-    checks.append(Check(cols["source_event_id"], pl.col(cols["source_event_id"]).is_in(conflict.implode()),
-                        "event id appears more than once in this file with different content"))
-    problems = finish_problems(raw, run_checks(df, checks), src)
-    good = split(df, problems)
+    found = run_checks(df, checks)
+    good = split(df, found)
 
     for k, v in (m.get("constants") or {}).items():
         exprs.setdefault(k, pl.lit(v))
@@ -142,7 +149,7 @@ def parse(path: Path, workdir: Path, *, release: str | None = None, progress: Pr
         exprs.setdefault("fatalities_high", exprs["fatalities_best"])
     if "latitude" in exprs and "longitude" in exprs:
         exprs.setdefault("priogrid_gid", priogrid.gid_expr(exprs["latitude"], exprs["longitude"]))
-    fixed = {"source": pl.lit(m["source"]), "source_release": pl.lit(release or m.get("release")),
+    fixed = {"source": pl.lit(m["source"]), "source_release": pl.lit(release),
              "source_row": pl.col(ROW_COL), "flags": pl.lit([], pl.List(pl.String)),
              "source_event_id": pl.col(cols["source_event_id"]).str.strip_chars()}
     out_cols = []
@@ -151,11 +158,5 @@ def parse(path: Path, workdir: Path, *, release: str | None = None, progress: Pr
             continue
         e = fixed.get(name, exprs.get(name))
         out_cols.append((e if e is not None else pl.lit(None)).cast(sch[name]).alias(name))
-    verbatim = {}
-    out = good.select(*out_cols, *[pl.col(c).alias(f"raw.{c}") for c in raw.header])
-    out = out.with_columns(content_hash(good, raw.header))
-    return Parsed(
-        source=m["source"], release=release or m.get("release"), path=Path(path), header=raw.header,
-        layout=f"mapped by {Path(mapping).name}", rows_read=raw.rows_read, accepted=out,
-        problems=problems, verbatim=verbatim, encoding=raw.encoding,
-    )
+    out = good.select(*out_cols, *[pl.col(c).alias(f"raw.{c}") for c in header])
+    return out.with_columns(content_hash(good, header)), found

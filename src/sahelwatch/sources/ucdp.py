@@ -15,20 +15,19 @@ import re
 from pathlib import Path
 
 from ..domain.errors import SourceFormatError
+from ._csvread import ROW_COL, open_member, read_header
 from .base import (
     Check,
     Parsed,
     Progress,
-    conflicting_ids,
     content_hash,
-    finish_problems,
     parse_dates,
     run_checks,
     split,
+    stream,
     to_float,
     to_int,
 )
-from ._csvread import ROW_COL, open_member, read_strings
 
 REQUIRED = [
     "id", "year", "type_of_violence", "conflict_name", "dyad_name", "side_a", "side_b",
@@ -76,34 +75,37 @@ def _num_str(expr):
 
 def _parse(path: Path, workdir: Path, *, name: str, kind: str, release: str | None,
            progress: Progress | None) -> Parsed:
-    import polars as pl
-
-    from ..domain import countries, priogrid
-
     src = open_member(Path(path), workdir)
-    if progress:
-        progress("read", 0, None)
-    raw = read_strings(src, workdir)
-    missing = [c for c in REQUIRED if c not in raw.header]
+    header = read_header(src)
+    missing = [c for c in REQUIRED if c not in header]
     if missing:
         raise SourceFormatError(
             str(path),
             f"not a UCDP GED file: missing column(s) {', '.join(missing[:8])}"
-            f"{' ...' if len(missing) > 8 else ''} (header starts: {', '.join(raw.header[:6])})",
+            f"{' ...' if len(missing) > 8 else ''} (header starts: {', '.join(header[:6])})",
         )
-    layout = f"{len(raw.header)}-column"
     release = release or release_from_name(Path(path).name, kind)
     if release is None:
         raise SourceFormatError(
             str(path), "cannot tell the release from the file name; pass --release (e.g. 25.1 or 25.0.9)")
-    df = raw.frame
-    if progress:
-        progress("validate", 0, raw.rows_read)
+    parsed = Parsed(
+        source=name, release=release, path=Path(path), csv_path=src, header=header,
+        layout=f"{len(header)}-column", verbatim={k: v for k, v in VERBATIM.items() if k in header},
+        id_field="id", batches=iter(()), coverage_end=coverage_end(release) if kind == "ged" else None,
+    )
+    parsed.batches = stream(src, header, lambda raw: _transform(raw, header, name, release), [parsed])
+    return parsed
+
+
+def _transform(raw, header: list[str], name: str, release: str):
+    import polars as pl
+
+    from ..domain import countries, priogrid
 
     def date(c):
         return parse_dates(pl.col(c).str.strip_chars().str.slice(0, 10), DATE_FORMATS)
 
-    typed = df.with_columns(
+    typed = raw.frame.with_columns(
         _num_str(pl.col("id")).alias("_id"),
         date("date_start").alias("_d0"), date("date_end").alias("_d1"),
         to_float(pl.col("latitude")).alias("_lat"), to_float(pl.col("longitude")).alias("_lon"),
@@ -111,10 +113,8 @@ def _parse(path: Path, workdir: Path, *, name: str, kind: str, release: str | No
         to_int(pl.col("high")).alias("_high"), to_int(pl.col("type_of_violence")).alias("_tov"),
         to_int(pl.col("country_id")).alias("_gw"),
     )
-    conflict = conflicting_ids(typed, "_id", raw.header)
     checks = [
         Check("id", pl.col("_id").fill_null("") == "", "missing event id"),
-        Check("id", pl.col("_id").is_in(conflict.implode()), "event id appears more than once in this file with different content"),
         Check("date_start", pl.col("_d0").is_null(), "unparseable date (expected 2023-10-02)"),
         Check("date_end", pl.col("_d1").is_null(), "unparseable date (expected 2023-10-02)"),
         Check("date_end", pl.col("_d1") < pl.col("_d0"), "date_end before date_start"),
@@ -127,8 +127,7 @@ def _parse(path: Path, workdir: Path, *, name: str, kind: str, release: str | No
         Check("country_id", pl.col("_gw").is_null(), "country_id (Gleditsch-Ward number) missing or not a number"),
     ]
     found = run_checks(typed, checks)
-    problems = finish_problems(raw, found, src)
-    good = split(typed, problems)
+    good = split(typed, found)
 
     iso3 = pl.col("_gw").replace_strict(countries.gwno_to_iso3(), default=None, return_dtype=pl.String)
     inconsistent = ~((pl.col("_low") <= pl.col("_best")) & (pl.col("_best") <= pl.col("_high")))
@@ -136,10 +135,10 @@ def _parse(path: Path, workdir: Path, *, name: str, kind: str, release: str | No
         pl.when(inconsistent).then(pl.lit("low_best_high_inconsistent")),
         pl.when(iso3.is_null()).then(pl.lit("country_code_unknown")),
     ).list.drop_nulls()
-    if raw.latin1_rows is not None and raw.latin1_rows.len():
-        flags = pl.when(pl.col(ROW_COL).is_in(raw.latin1_rows.implode())).then(
+    if raw.latin1_rows:
+        flags = pl.when(pl.col(ROW_COL).is_in(raw.latin1_rows)).then(
             flags.list.concat(pl.lit(["latin1_decoded"]))).otherwise(flags)
-    opt = lambda c: pl.col(c) if c in raw.header else pl.lit(None, pl.String)  # noqa: E731
+    opt = lambda c: pl.col(c) if c in header else pl.lit(None, pl.String)  # noqa: E731
     out = good.select(
         pl.lit(name).alias("source"),
         pl.col("_id").alias("source_event_id"),
@@ -170,15 +169,9 @@ def _parse(path: Path, workdir: Path, *, name: str, kind: str, release: str | No
         pl.lit(None, pl.String).alias("tags"), opt("source_headline").alias("notes"),
         opt("source_office").alias("sources"),
         flags.alias("flags"),
-        *[pl.col(c).alias(f"raw.{c}") for c in raw.header if c not in VERBATIM],
+        *[pl.col(c).alias(f"raw.{c}") for c in header if c not in VERBATIM],
     )
-    out = out.with_columns(content_hash(good, raw.header))
-    return Parsed(
-        source=name, release=release, path=Path(path), header=raw.header, layout=layout,
-        rows_read=raw.rows_read, accepted=out, problems=problems,
-        verbatim={k: v for k, v in VERBATIM.items() if k in raw.header}, encoding=raw.encoding,
-        coverage_end=coverage_end(release) if kind == "ged" else None,
-    )
+    return out.with_columns(content_hash(good, header)), found
 
 
 def parse_ged(path: Path, workdir: Path, *, release: str | None = None,

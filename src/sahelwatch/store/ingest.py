@@ -85,30 +85,31 @@ def ingest(layout: Layout, kind_name: str, path: str | Path, *, release: str | N
         try:
             hasher = FileHasher(path)
             parsed = kind.parse(path, job, release=release, progress=progress, **options)
+            snaps = manifest.read_all(layout)
+            snap_id = manifest.next_id(snaps)
+            staged = _stage(parsed, job, snap_id, progress)
             sha = hasher.result()
             _checkpoint("parsed")
-            snaps = manifest.read_all(layout)
             for s in snaps:
                 if s.sha256 == sha and s.kind == kind.name:
                     return IngestReport(
                         None, kind.name, parsed.source, path.name, sha, parsed.release,
-                        counts={"read": parsed.rows_read, "accepted": 0, "quarantined": 0},
+                        counts={"read": staged.rows_read, "accepted": 0, "quarantined": 0},
                         duplicate_of=s.id,
                         warnings=[f"same file already ingested as snapshot {s.id} ({s.time}); nothing new"],
                     )
-            snap_id = manifest.next_id(snaps)
             if progress:
-                progress("version", 0, parsed.accepted.height)
+                progress("version", 0, staged.keys.height)
             con = _duckdb()
             try:
-                plan = _plan(con, layout, snaps, kind, parsed, snap_id, partial=partial)
+                plan = _plan(con, layout, snaps, kind, parsed, staged, snap_id, partial=partial)
             finally:
                 con.close()
             if progress:
                 progress("write", 0, None)
-            files = _write_parts(layout, job, snap_id, parsed, plan)
-            counts = {"read": parsed.rows_read, "accepted": parsed.rows_read - parsed.quarantined,
-                      "quarantined": parsed.quarantined, **plan.counts}
+            files = _write_parts(layout, job, snap_id, parsed, staged, plan)
+            counts = {"read": staged.rows_read, "accepted": staged.rows_read - plan.quarantined,
+                      "quarantined": plan.quarantined, **plan.counts}
             snap = manifest.Snapshot(
                 id=snap_id, time=dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
                 kind=kind.name, source=parsed.source, file=path.name, path=str(path.resolve()),
@@ -132,38 +133,180 @@ def ingest(layout: Layout, kind_name: str, path: str | Path, *, release: str | N
                         warnings=snap.warnings)
 
 
+KEY_COLUMNS = ("event_key", "source_row", "source_release", "content_hash", "_rowhash",
+               "date_start", "date_end", "country_iso3", "year")
+
+
+@dataclass
+class Staged:
+    """What the batches left in staging: files of candidate rows, their keys, the problems."""
+
+    events: Path | None  # canonical rows of every accepted row, sorted per batch
+    raw: Path | None  # source columns: event_key, snapshot_from, source_row, raw columns
+    keys: object  # pl.DataFrame of KEY_COLUMNS, one row per accepted row
+    problems: object  # pl.DataFrame
+    rows_read: int
+
+
+class _Writer:
+    """Append Polars batches to one Parquet file with a fixed schema, on a background thread.
+
+    pyarrow releases the GIL while it encodes and compresses, so writing batch k
+    overlaps with parsing batch k+1. At most two batches wait in the queue.
+    """
+
+    def __init__(self, path: Path):
+        import queue
+        import threading
+
+        self.path = path
+        self._q: queue.Queue = queue.Queue(maxsize=2)
+        self._error: BaseException | None = None
+        self._wrote = False
+        self._t = threading.Thread(target=self._run, daemon=True)
+        self._t.start()
+
+    def _run(self) -> None:
+        import pyarrow.parquet as pq
+
+        w = schema_ = None
+        try:
+            while (t := self._q.get()) is not None:
+                if w is None:
+                    schema_ = t.schema
+                    w = pq.ParquetWriter(self.path, schema_, compression="zstd", compression_level=1,
+                                         write_statistics=True)
+                w.write_table(t.cast(schema_), row_group_size=ROW_GROUP)
+        except BaseException as e:  # re-raised in close()
+            self._error = e
+            while self._q.get() is not None:
+                pass
+        finally:
+            if w is not None:
+                w.close()
+
+    def write(self, df) -> None:
+        self._wrote = True
+        self._q.put(df.to_arrow())
+
+    def close(self) -> Path | None:
+        self._q.put(None)
+        self._t.join()
+        if self._error is not None:
+            raise self._error
+        return self.path if self._wrote else None
+
+
+def _stage(parsed, job: Path, snap_id: int, progress: Progress | None) -> Staged:
+    """Consume the source's batches: sorted canonical rows and raw columns to staging files."""
+    import polars as pl
+
+    from ..sources.base import RESET
+
+    sch = schema.polars_schema()
+    raw_cols = [f"raw.{h}" for h in parsed.header if h not in parsed.verbatim]
+    while True:  # runs twice only when the reader starts over on its careful path
+        ev_w, raw_w = _Writer(job / "staged-events.parquet"), _Writer(job / "staged-raw.parquet")
+        keys, problems, read, restart = [], [], 0, False
+        for b in parsed.batches:
+            if b is RESET:
+                ev_w.close(), raw_w.close()
+                restart = True
+                break
+            read += b.rows_read
+            problems.append(b.problems)
+            if progress:
+                progress("read", read, None)
+            if parsed.kind == "deletions" or not b.accepted.height:
+                if b.accepted.height:
+                    keys.append(b.accepted)
+                continue
+            acc = b.accepted.with_columns(
+                (pl.lit(parsed.source + ":") + pl.col("source_event_id")).alias("event_key"),
+                pl.lit(snap_id, pl.Int64).alias("snapshot_from"),
+                pl.lit(False).alias("is_deleted"),
+                pl.lit(None, pl.String).alias("deletion_reason"),
+            ).sort(["country_iso3", "date_start"], nulls_last=True)
+            ev_w.write(acc.select(schema.STORED).cast(dict(sch)))
+            raw_w.write(acc.select("event_key", "snapshot_from", "source_row",
+                                   *[pl.col(c).cast(pl.String).alias(c[4:]) for c in raw_cols]))
+            keys.append(acc.select(KEY_COLUMNS))
+        if not restart:
+            break
+    key_schema = ({"source": pl.String, "source_event_id": pl.String, "source_release": pl.String,
+                   "source_row": pl.Int64} if parsed.kind == "deletions"
+                  else {c: (pl.UInt64 if c == "_rowhash" else sch[c]) for c in KEY_COLUMNS})
+    keys_df = pl.concat(keys, how="vertical_relaxed") if keys else pl.DataFrame(schema=key_schema)
+    return Staged(ev_w.close(), raw_w.close(), keys_df, pl.concat(problems), read)
+
+
 @dataclass
 class Plan:
-    versions: object  # pl.DataFrame of new versions (canonical, stored columns)
-    raw: object  # pl.DataFrame event_key, snapshot_from, source columns
+    keep_rows: object  # pl.Series of source_row to make current, or None for every staged row
+    tombstones: object  # pl.DataFrame of stored columns (may be empty)
     closures: object  # pl.DataFrame event_key, snapshot_from, closed_by, country_iso3, date_start
+    problems: object  # pl.DataFrame: every rejected row's problems
     counts: dict[str, int]
     warnings: list[str]
     coverage_end: dt.date | None = None
 
+    @property
+    def quarantined(self) -> int:
+        return self.problems["row"].n_unique() if self.problems.height else 0
 
-def _plan(con, layout: Layout, snaps, kind, parsed, snap_id: int, *, partial: bool) -> Plan:
+
+CONFLICT = "event id appears more than once in this file with different content"
+
+
+def _conflicts(keys, problems, parsed):
+    """Ids repeated with different content: every copy goes to quarantine."""
+    import polars as pl
+
+    from ..sources.base import raw_rows_json
+
+    dup = keys.filter(pl.col("event_key").is_duplicated())
+    if not dup.height:
+        return keys, problems
+    bad = dup.group_by("event_key").agg(pl.col("_rowhash").n_unique().alias("n")).filter(pl.col("n") > 1)
+    if not bad.height:
+        return keys, problems
+    rows = keys.filter(pl.col("event_key").is_in(bad["event_key"].implode()))
+    found = raw_rows_json(parsed.csv_path, set(rows["source_row"].to_list()), parsed.header, parsed.encoding)
+    extra = pl.DataFrame({
+        "row": rows["source_row"],
+        "line": [found[r][0] for r in rows["source_row"]],
+        "field": [parsed.id_field] * rows.height,
+        "value": rows["event_key"].str.split_exact(":", 1).struct.field("field_1"),
+        "reason": [CONFLICT] * rows.height,
+        "raw": [found[r][1] for r in rows["source_row"]],
+    }, schema=dict(problems.schema))
+    return keys.filter(~pl.col("event_key").is_in(bad["event_key"].implode())), pl.concat([problems, extra])
+
+
+def _plan(con, layout: Layout, snaps, kind, parsed, staged: Staged, snap_id: int, *, partial: bool) -> Plan:
     import polars as pl
 
     src = parsed.source
-    acc = parsed.accepted.with_columns(
-        (pl.lit(src + ":") + pl.col("source_event_id")).alias("event_key"))
-    # Identical repeats of a row within the file: keep the first, count the rest.
-    before = acc.height
-    acc = acc.unique(subset=["event_key"], keep="first", maintain_order=True)
-    counts = {"repeated_in_file": before - acc.height}
+    keys, problems = staged.keys, staged.problems
+    if kind.rule == "deletions":
+        keys = keys.with_columns((pl.lit(src + ":") + pl.col("source_event_id")).alias("event_key"))
+    else:
+        keys, problems = _conflicts(keys, problems, parsed)
+    before = keys.height
+    if keys["event_key"].is_duplicated().any():  # identical repeats: the first one counts
+        keys = keys.sort("source_row").unique(subset=["event_key"], keep="first", maintain_order=True)
+    counts = {"repeated_in_file": before - keys.height}
     cur = state.current_keys(con, layout, snaps, src)
+    if kind.rule == "deletions":
+        return _plan_deletions(keys, cur, snap_id, counts, problems)
+
     warnings: list[str] = []
     tomb_parts = []
     coverage = None
-
-    if kind.rule == "deletions":
-        return _plan_deletions(acc, cur, snap_id, counts)
-
-    j = acc.select("event_key", "source_release", "content_hash", "date_start").join(
+    j = keys.join(
         cur.select("event_key", pl.col("source_release").alias("cur_release"),
                    pl.col("content_hash").alias("cur_hash"), pl.col("is_deleted").alias("cur_deleted")),
-        on="event_key", how="left")
+        on="event_key", how="left", maintain_order="left")
     known = pl.col("cur_deleted").is_not_null()
     if kind.rule == "timestamp":
         ts, cts = pl.col("source_release").cast(pl.Int64), pl.col("cur_release").cast(pl.Int64)
@@ -183,19 +326,21 @@ def _plan(con, layout: Layout, snaps, kind, parsed, snap_id: int, *, partial: bo
     j = j.with_columns(status.alias("status"))
     for s in ("new", "changed", "unchanged", "older", "superseded"):
         counts[s] = int((j["status"] == s).sum())
-    take = j.filter(pl.col("status").is_in(["new", "changed"]))["event_key"]
-    versions = acc.filter(pl.col("event_key").is_in(take.implode()))
+    take = j.filter(pl.col("status").is_in(["new", "changed"]))
+    keep = None if take.height == staged.keys.height else take["source_row"]
 
     counts["deleted"] = 0
+    extra_current = []
     if kind.rule == "release":
-        coverage = parsed.coverage_end or acc["date_end"].max()
+        coverage = parsed.coverage_end or keys["date_end"].max()
         if not partial:
-            gone = cur.filter(~pl.col("is_deleted") & ~pl.col("event_key").is_in(acc["event_key"].implode()))
+            gone = cur.filter(~pl.col("is_deleted") & ~pl.col("event_key").is_in(keys["event_key"].implode()))
             tomb_parts.append(_tombstones(gone, snap_id, "absent_from_release", parsed.release))
             counts["deleted"] += gone.height
         else:
             warnings.append("partial file: events absent from it were kept")
         cand = state.current_keys(con, layout, snaps, "ucdp_candidate")
+        extra_current.append(cand)
         if coverage is not None:
             sup = cand.filter(~pl.col("is_deleted") & (pl.col("date_start") <= pl.lit(coverage)))
             tomb_parts.append(_tombstones(sup, snap_id, "superseded_by_ged", parsed.release))
@@ -205,19 +350,17 @@ def _plan(con, layout: Layout, snaps, kind, parsed, snap_id: int, *, partial: bo
             warnings.append(f"release {parsed.release} is older than the current {latest[-1].release}; "
                             "it replaces it all the same (the latest ingest wins)")
 
-    versions = _stamp(versions, snap_id)
-    raw = versions.select("event_key", "snapshot_from",
-                          *[pl.col(c).alias(c[4:]) for c in versions.columns if c.startswith("raw.")])
-    allv = pl.concat([versions.select(schema.STORED), *tomb_parts], how="vertical_relaxed") \
-        if tomb_parts else versions.select(schema.STORED)
-    closures = _closures(cur, allv, snap_id, extra_current=[] if kind.rule != "release" else [cand])
-    return Plan(allv, raw, closures, counts, warnings, coverage)
+    sch = schema.polars_schema()
+    tombs = pl.concat(tomb_parts) if tomb_parts else pl.DataFrame(schema=dict(sch))
+    changed_keys = pl.concat([take.select("event_key"), tombs.select("event_key")])
+    closures = _closures(cur, changed_keys, snap_id, extra_current)
+    return Plan(keep, tombs, closures, problems, counts, warnings, coverage)
 
 
-def _plan_deletions(acc, cur, snap_id: int, counts: dict) -> Plan:
+def _plan_deletions(keys, cur, snap_id: int, counts: dict, problems) -> Plan:
     import polars as pl
 
-    j = acc.select("event_key", "source_event_id", "source_release").join(
+    j = keys.select("event_key", "source_release").join(
         cur.select("event_key", pl.col("source_release").alias("cur_release"),
                    pl.col("is_deleted").alias("cur_deleted"), "country_iso3", "date_start", "year"),
         on="event_key", how="left")
@@ -230,10 +373,9 @@ def _plan_deletions(acc, cur, snap_id: int, counts: dict) -> Plan:
     for s in ("deleted", "unknown", "already_deleted", "older"):
         counts[s] = int((j["status"] == s).sum())
     # Unknown ids are tombstoned too, so an older export can never bring them back.
-    t = j.filter(pl.col("status").is_in(["deleted", "unknown"]))
-    tomb = _tombstones(t.with_columns(pl.lit(False).alias("is_deleted")), snap_id, "acled_deleted", None)
-    closures = _closures(cur, tomb, snap_id)
-    return Plan(tomb, None, closures, counts, [])
+    tomb = _tombstones(j.filter(pl.col("status").is_in(["deleted", "unknown"])), snap_id, "acled_deleted", None)
+    closures = _closures(cur, tomb.select("event_key"), snap_id)
+    return Plan(pl.Series("source_row", [], dtype=pl.Int64), tomb, closures, problems, counts, [])
 
 
 def _release_key(r: str) -> tuple:
@@ -243,16 +385,6 @@ def _release_key(r: str) -> tuple:
 def _ged_coverage(snaps) -> dt.date | None:
     ged = [s for s in snaps if s.source == "ucdp_ged" and s.coverage_end]
     return dt.date.fromisoformat(ged[-1].coverage_end) if ged else None
-
-
-def _stamp(df, snap_id: int):
-    import polars as pl
-
-    return df.with_columns(
-        pl.lit(snap_id, pl.Int64).alias("snapshot_from"),
-        pl.lit(False).alias("is_deleted"),
-        pl.lit(None, pl.String).alias("deletion_reason"),
-    )
 
 
 def _tombstones(rows, snap_id: int, reason: str, release: str | None):
@@ -280,40 +412,64 @@ def _closures(cur, new_rows, snap_id: int, extra_current=()):
     import polars as pl
 
     pool = pl.concat([cur, *extra_current], how="vertical_relaxed") if extra_current else cur
-    closed = pool.join(new_rows.select("event_key").unique(), on="event_key", how="semi")
+    if not pool.height or not new_rows.height:
+        closed = pool.head(0)
+    else:
+        closed = pool.join(new_rows.select("event_key").unique(), on="event_key", how="semi")
     return closed.select(
         "event_key", "snapshot_from", pl.lit(snap_id, pl.Int64).alias("closed_by"),
         "country_iso3", "date_start",
     ).sort(["country_iso3", "date_start"], nulls_last=True)
 
 
-def _write_parts(layout: Layout, job: Path, snap_id: int, parsed, plan: Plan) -> dict[str, str]:
+def _write_parts(layout: Layout, job: Path, snap_id: int, parsed, staged: Staged, plan: Plan) -> dict[str, str]:
     """Write every part to staging, fsync, then move into place. Returns relative paths."""
     import polars as pl
 
-    parts: dict[str, object] = {
-        "events": plan.versions.sort(["country_iso3", "date_start"], nulls_last=True),
-        "closures": plan.closures,
-        "quarantine": parsed.problems.with_columns(
-            pl.lit(snap_id, pl.Int64).alias("snapshot"), pl.lit(parsed.path.name).alias("file")),
-    }
-    if plan.raw is not None and plan.raw.height:
-        parts["raw"] = plan.raw
-    staged = {}
-    for k, df in parts.items():
-        if k != "events" and not df.height:
-            continue
-        p = job / f"{k}-{snap_id:06d}.parquet"
-        df.write_parquet(p, compression="zstd", compression_level=1, row_group_size=ROW_GROUP,
-                         statistics=True)
+    from ..sources.base import fill_lines
+
+    out_events, out_raw = job / "events.parquet", job / "raw.parquet"
+    keep = plan.keep_rows
+    parts: dict[str, Path] = {}
+    if staged.events is not None and keep is None and not plan.tombstones.height:
+        parts["events"], parts["raw"] = staged.events, staged.raw  # the common case: no rewrite
+    else:
+        frames = []
+        if staged.events is not None and (keep is None or keep.len()):
+            frames.append(_kept(staged.events, keep))
+        if plan.tombstones.height:
+            frames.append(plan.tombstones.lazy())
+        if frames:
+            pl.concat(frames, how="vertical_relaxed").sink_parquet(
+                out_events, compression="zstd", compression_level=1, row_group_size=ROW_GROUP)
+            parts["events"] = out_events
+        if staged.raw is not None and (keep is None or keep.len()):
+            _kept(staged.raw, keep).sink_parquet(out_raw, compression="zstd", compression_level=1,
+                                                 row_group_size=ROW_GROUP)
+            parts["raw"] = out_raw
+    if plan.closures.height:
+        parts["closures"] = job / "closures.parquet"
+        plan.closures.write_parquet(parts["closures"], compression="zstd", row_group_size=ROW_GROUP)
+    if plan.problems.height:
+        q = fill_lines(plan.problems, parsed.csv_path, parsed.encoding).with_columns(
+            pl.lit(snap_id, pl.Int64).alias("snapshot"), pl.lit(parsed.path.name).alias("file"))
+        parts["quarantine"] = job / "quarantine.parquet"
+        q.sort(["row", "field"]).write_parquet(parts["quarantine"], compression="zstd")
+    for p in parts.values():
         fsync_file(p)
-        staged[k] = p
     _checkpoint("staged")
     out = {}
-    for k, p in staged.items():
+    for k, p in parts.items():
         target = layout.part(k, snap_id)
         os.replace(p, target)
         out[k] = str(target.relative_to(layout.home))
-    for d in {layout.part(k, snap_id).parent for k in staged}:
+    for d in {layout.part(k, snap_id).parent for k in parts}:
         fsync_dir(d)
     return out
+
+
+def _kept(path: Path, keep):
+    import polars as pl
+
+    lf = pl.scan_parquet(path)
+    return lf if keep is None else lf.filter(pl.col("source_row").is_in(keep.implode()))

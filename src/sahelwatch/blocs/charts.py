@@ -1,0 +1,129 @@
+"""Vega-Lite specs for bloc charts, shared by the CLI, the dashboard and briefs.
+
+Specs are plain dicts (Vega-Lite v5), data inline under ``datasets``: no
+remote data, no ``$schema`` URL (vega-embed and vl-convert default to
+Vega-Lite; pass ``mode: "vega-lite"`` to vega-embed). Sources appear as text in
+tooltips, never as links.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from .dates import as_day
+from .models import INSTITUTIONS, STAGES
+
+VEGA_LITE_VERSION = "5"
+
+_COLOURS = {
+    "announced": "#c6dbef",
+    "signed": "#6baed6",
+    "established": "#2171b5",
+    "operational": "#08306b",
+    "defunct": "#969696",
+}
+
+
+def institutions_timeline_spec(registry, bloc: str, on=None) -> dict:
+    """Institutions of ``bloc`` over time, up to ``on`` (default today): one row per
+    standard category; bars show the stage reached, points the milestones (shape
+    = confidence, tooltip = what, date and precision, source)."""
+    org = registry.organisation(bloc)
+    end = as_day(on, name="on") if on is not None else dt.date.today()
+    diss = registry.dissolution(org.id)
+    diss_day = diss.date.opens if diss else None
+    rank = {s: i for i, s in enumerate(STAGES)}
+    segments, points = [], []
+    for cat in INSTITUTIONS:
+        hist = sorted(
+            (ms for ms in org.milestones if ms.institution == cat and ms.date.opens <= end),
+            key=lambda ms: ms.date.opens,
+        )
+        best = -1
+        for i, ms in enumerate(hist):
+            best = max(best, rank[ms.reached_stage])
+            start = ms.date.opens
+            stop = hist[i + 1].date.opens if i + 1 < len(hist) else end
+            if diss_day is not None and diss_day < stop:
+                stop = max(diss_day, start)
+            if stop > start:
+                segments.append({"category": cat, "stage": STAGES[best], "start": start.isoformat(), "end": stop.isoformat()})
+            points.append(
+                {
+                    "category": cat, "stage": ms.reached_stage, "date": ms.date.opens.isoformat(),
+                    "date_recorded": str(ms.date), "precision": ms.date.precision, "kind": ms.kind,
+                    "milestone": ms.id, "what": ms.what, "size_troops": ms.size_troops,
+                    "source": ms.source, "confidence": ms.confidence,
+                }
+            )
+        if hist and diss_day is not None and diss_day < end:
+            segments.append({"category": cat, "stage": "defunct", "start": diss_day.isoformat(), "end": end.isoformat()})
+    stages = [*STAGES, "defunct"]
+    y = {"field": "category", "type": "nominal", "title": None, "scale": {"domain": list(INSTITUTIONS)}}
+    x_title = "date (month- or year-precision dates are placed at the start of their period)"
+    return {
+        "description": f"Institutions of {org.id} by stage, as of {end.isoformat()}",
+        "title": {
+            "text": f"{org.name or org.id}: institutions",
+            "subtitle": [
+                f"as of {end.isoformat()}; stages: announced > signed > established > operational",
+                "Source and confidence of each milestone in its tooltip. Empty rows: no fact recorded.",
+            ],
+        },
+        "width": 640,
+        "height": {"step": 24},
+        "datasets": {"segments": segments, "milestones": points},
+        "layer": [
+            {
+                "data": {"name": "segments"},
+                "mark": {"type": "bar", "height": 12, "opacity": 0.85},
+                "encoding": {
+                    "y": y,
+                    "x": {"field": "start", "type": "temporal", "title": x_title},
+                    "x2": {"field": "end"},
+                    "color": {
+                        "field": "stage", "type": "nominal", "title": "stage",
+                        "scale": {"domain": stages, "range": [_COLOURS[s] for s in stages]},
+                    },
+                    "tooltip": [
+                        {"field": "category", "type": "nominal"},
+                        {"field": "stage", "type": "nominal"},
+                        {"field": "start", "type": "temporal"},
+                        {"field": "end", "type": "temporal"},
+                    ],
+                },
+            },
+            {
+                "data": {"name": "milestones"},
+                "mark": {"type": "point", "filled": True, "size": 90, "color": "#d94801"},
+                "encoding": {
+                    "y": y,
+                    "x": {"field": "date", "type": "temporal"},
+                    "shape": {
+                        "field": "confidence", "type": "nominal", "title": "confidence",
+                        "scale": {"domain": ["high", "medium", "low"], "range": ["circle", "square", "triangle-up"]},
+                    },
+                    "tooltip": [
+                        {"field": "what", "type": "nominal"},
+                        {"field": "date_recorded", "type": "nominal", "title": "date"},
+                        {"field": "precision", "type": "nominal"},
+                        {"field": "kind", "type": "nominal"},
+                        {"field": "stage", "type": "nominal"},
+                        {"field": "size_troops", "type": "quantitative", "title": "troops"},
+                        {"field": "source", "type": "nominal"},
+                        {"field": "confidence", "type": "nominal"},
+                        {"field": "milestone", "type": "nominal", "title": "id"},
+                    ],
+                },
+            },
+        ],
+        "usermeta": {
+            "generator": "sahelwatch.blocs.charts.institutions_timeline_spec",
+            "vega_lite_version": VEGA_LITE_VERSION,
+            "bloc": org.id,
+            "as_of": end.isoformat(),
+        },
+    }
+
+
+__all__ = ["institutions_timeline_spec", "VEGA_LITE_VERSION"]
