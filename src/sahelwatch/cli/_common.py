@@ -37,7 +37,9 @@ def friendly(fn):
 def console(stderr: bool = False):
     from rich.console import Console
 
-    return Console(stderr=stderr, highlight=False)
+    stream = sys.stderr if stderr else sys.stdout
+    # Piped output is not cut to 80 columns: tables stay readable in files and CI logs.
+    return Console(stderr=stderr, highlight=False, width=None if stream.isatty() else 140)
 
 
 class ProgressBar:

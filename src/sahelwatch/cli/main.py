@@ -165,14 +165,20 @@ def summary(as_of, as_json, home):
     """Events and fatalities (low/best/high) per country and source."""
     from .. import demo as demo_mod
 
-    df = demo_mod.summary(_obs(home), as_of=as_of)
+    obs = _obs(home)
+    df = demo_mod.summary(obs, as_of=as_of)
     if as_json:
         click.echo(df.write_json())
         return
-    cols = df.columns
-    console().print(table("Events per country (best, with UCDP low–high)", cols,
-                          [list(r) for r in df.iter_rows()],
-                          right={"events", "fatalities_best", "fatalities_low", "fatalities_high"}))
+    snaps = [s for s in obs.snapshots() if as_of is None or s.id <= as_of]
+    out = console()
+    out.print(table("Events and fatalities per country and source (UCDP: best, low, high)", df.columns,
+                    [list(r) for r in df.iter_rows()],
+                    right={"events", "fatalities_best", "fatalities_low", "fatalities_high"}))
+    out.print(f"As of snapshot {as_of or (snaps[-1].id if snaps else 0)}. Files: "
+              + "; ".join(f"{s.file} ({s.source} {s.release or ''})".replace(" )", ")") for s in snaps))
+    out.print("Counts cover only the files ingested: the bundled GED file is a 1,000-event global sample, "
+              "and Candidate data are preliminary." if any("sample" in s.file for s in snaps) else "")
 
 
 @cli.command()

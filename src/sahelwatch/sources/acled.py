@@ -15,6 +15,7 @@ from ..domain.errors import SourceFormatError
 from ._csvread import ROW_COL, open_member, read_header
 from .base import (
     Check,
+    map_distinct,
     Parsed,
     Progress,
     parse_date_series,
@@ -137,12 +138,18 @@ def _transform(raw, header: list[str]):
         if c not in df.columns:
             df = df.with_columns(pl.lit(None, pl.String).alias(c))
     date = parse_date_series(df["event_date"], DATE_FORMATS)
+    cat = map_distinct(df, ["event_type", "sub_event_type"],
+                       category_expr(pl.col("event_type"), pl.col("sub_event_type")), "_cat")
+    misspelt = map_distinct(df, ["event_type", "sub_event_type"],
+                            (pl.col("event_type").str.contains("(?i)demostr")
+                             | pl.col("sub_event_type").str.contains("(?i)demostr")).fill_null(False), "_misspelt")
+    i1 = map_distinct(df, ["inter1"], inter_expr(pl.col("inter1")), "_i1")
+    i2 = map_distinct(df, ["inter2"], inter_expr(pl.col("inter2")), "_i2")
     typed = df.with_columns(
         date.alias("_date"), to_float(pl.col("latitude")).alias("_lat"),
         to_float(pl.col("longitude")).alias("_lon"), to_int(pl.col("fatalities")).alias("_fat"),
-        to_int(pl.col("timestamp")).alias("_ts"), inter_expr(pl.col("inter1")).alias("_i1"),
-        inter_expr(pl.col("inter2")).alias("_i2"), to_int(pl.col("iso")).alias("_iso"),
-        category_expr(pl.col("event_type"), pl.col("sub_event_type")).alias("_cat"),
+        to_int(pl.col("timestamp")).alias("_ts"), i1, i2, to_int(pl.col("iso")).alias("_iso"),
+        cat, misspelt,
     )
     checks = [
         Check("event_id_cnty", pl.col("event_id_cnty").str.strip_chars().fill_null("") == "", "missing event id"),
@@ -159,10 +166,8 @@ def _transform(raw, header: list[str]):
     good = split(typed, found)
 
     iso3 = pl.col("_iso").replace_strict(countries.numeric_to_iso3(), default=None, return_dtype=pl.String)
-    misspelt = (pl.col("event_type").str.contains("(?i)demostr")
-                | pl.col("sub_event_type").str.contains("(?i)demostr")).fill_null(False)
     flags = pl.concat_list(
-        pl.when(misspelt).then(pl.lit("event_type_misspelt")),
+        pl.when(pl.col("_misspelt")).then(pl.lit("event_type_misspelt")),
         pl.when(iso3.is_null()).then(pl.lit("country_code_unknown")),
     ).list.drop_nulls()
     if raw.latin1_rows:

@@ -133,7 +133,7 @@ def ingest(layout: Layout, kind_name: str, path: str | Path, *, release: str | N
                         warnings=snap.warnings)
 
 
-KEY_COLUMNS = ("event_key", "source_row", "source_release", "content_hash", "_rowhash",
+KEY_COLUMNS = ("event_key", "source_row", "source_release", "content_hash",
                "date_start", "date_end", "country_iso3", "year")
 
 
@@ -146,6 +146,12 @@ class Staged:
     keys: object  # pl.DataFrame of KEY_COLUMNS, one row per accepted row
     problems: object  # pl.DataFrame
     rows_read: int
+
+
+NO_DICTIONARY = {"notes", "event_key", "source_event_id", "source_release", "latitude", "longitude",
+                 "source_row", "location", "content_hash"}
+STATISTICS = {"event_key", "source", "snapshot_from", "country_iso3", "date_start", "year",
+              "priogrid_gid", "source_row"}
 
 
 class _Writer:
@@ -174,8 +180,13 @@ class _Writer:
             while (t := self._q.get()) is not None:
                 if w is None:
                     schema_ = t.schema
-                    w = pq.ParquetWriter(self.path, schema_, compression="zstd", compression_level=1,
-                                         write_statistics=True)
+                    names = schema_.names
+                    # Dictionary-encoding unique text (notes, ids) is wasted work; statistics
+                    # are only useful on the columns queries filter on.
+                    w = pq.ParquetWriter(
+                        self.path, schema_, compression="zstd", compression_level=1,
+                        use_dictionary=[c for c in names if c not in NO_DICTIONARY],
+                        write_statistics=[c for c in names if c in STATISTICS])
                 w.write_table(t.cast(schema_), row_group_size=ROW_GROUP)
         except BaseException as e:  # re-raised in close()
             self._error = e
@@ -235,7 +246,7 @@ def _stage(parsed, job: Path, snap_id: int, progress: Progress | None) -> Staged
             break
     key_schema = ({"source": pl.String, "source_event_id": pl.String, "source_release": pl.String,
                    "source_row": pl.Int64} if parsed.kind == "deletions"
-                  else {c: (pl.UInt64 if c == "_rowhash" else sch[c]) for c in KEY_COLUMNS})
+                  else {c: sch[c] for c in KEY_COLUMNS})
     keys_df = pl.concat(keys, how="vertical_relaxed") if keys else pl.DataFrame(schema=key_schema)
     return Staged(ev_w.close(), raw_w.close(), keys_df, pl.concat(problems), read)
 
@@ -258,16 +269,25 @@ class Plan:
 CONFLICT = "event id appears more than once in this file with different content"
 
 
-def _conflicts(keys, problems, parsed):
-    """Ids repeated with different content: every copy goes to quarantine."""
+def _conflicts(keys, dup_mask, problems, parsed, staged: Staged):
+    """Ids repeated with different content: every copy goes to quarantine.
+
+    Only the (rare) repeated ids are compared, on their full staged rows.
+    """
     import polars as pl
 
     from ..sources.base import raw_rows_json
 
-    dup = keys.filter(pl.col("event_key").is_duplicated())
+    dup = keys.filter(dup_mask)
     if not dup.height:
         return keys, problems
-    bad = dup.group_by("event_key").agg(pl.col("_rowhash").n_unique().alias("n")).filter(pl.col("n") > 1)
+    rows = dup["source_row"].implode()
+    ev = pl.scan_parquet(staged.events).filter(pl.col("source_row").is_in(rows))
+    raw = pl.scan_parquet(staged.raw).filter(pl.col("source_row").is_in(rows)).drop("event_key", "snapshot_from")
+    full = ev.join(raw, on="source_row").drop("source_row").collect()
+    content = [c for c in full.columns if c != "event_key"]
+    bad = (full.with_columns(pl.struct(content).hash(seed=7).alias("_h"))
+           .group_by("event_key").agg(pl.col("_h").n_unique().alias("n")).filter(pl.col("n") > 1))
     if not bad.height:
         return keys, problems
     rows = keys.filter(pl.col("event_key").is_in(bad["event_key"].implode()))
@@ -290,10 +310,11 @@ def _plan(con, layout: Layout, snaps, kind, parsed, staged: Staged, snap_id: int
     keys, problems = staged.keys, staged.problems
     if kind.rule == "deletions":
         keys = keys.with_columns((pl.lit(src + ":") + pl.col("source_event_id")).alias("event_key"))
-    else:
-        keys, problems = _conflicts(keys, problems, parsed)
+    dup_mask = keys["event_key"].is_duplicated()
+    if kind.rule != "deletions" and dup_mask.any():
+        keys, problems = _conflicts(keys, dup_mask, problems, parsed, staged)
     before = keys.height
-    if keys["event_key"].is_duplicated().any():  # identical repeats: the first one counts
+    if dup_mask.any():  # identical repeats: the first one counts
         keys = keys.sort("source_row").unique(subset=["event_key"], keep="first", maintain_order=True)
     counts = {"repeated_in_file": before - keys.height}
     cur = state.current_keys(con, layout, snaps, src)
