@@ -122,3 +122,14 @@ def test_partial_ged_extract_keeps_absent_events(obs, tmp_path, ged_sample):
     obs.ingest("ucdp", a)
     rep = obs.ingest("ucdp", b, release="23.1", partial=True)
     assert rep.counts["deleted"] == 0 and len(obs.events()) == 10
+
+
+def test_filters_follow_each_version_when_a_revision_moves_an_event(obs, tmp_path):
+    obs.ingest("acled", write_csv(tmp_path / "1.csv", [acled_row(1), acled_row(2)]))
+    moved = acled_row(1, iso=854, country="Burkina Faso", event_date="2023-12-30", timestamp=1705600000)
+    obs.ingest("acled", write_csv(tmp_path / "2.csv", [moved]))
+    assert _keys(obs.events(country="MLI", start="2024-01-01")) == ["acled:MLI2"]
+    assert _keys(obs.events(country="BFA", end="2023-12-31")) == ["acled:MLI1"]
+    assert _keys(obs.events(country="MLI", start="2024-01-01", as_of=1)) == ["acled:MLI1", "acled:MLI2"]
+    assert _keys(obs.events(country="BFA", as_of=1)) == []
+    assert _keys(obs.events(country="MLI,BFA", source="acled")) == ["acled:MLI1", "acled:MLI2"]

@@ -28,11 +28,15 @@ def sql_list(paths: list[str]) -> str:
 
 
 def versions_sql(layout: Layout, snaps: list[Snapshot], as_of: int | None, where: str = "TRUE",
-                 columns: str = "e.*", include_deleted: bool = False) -> str | None:
+                 columns: str = "e.*", include_deleted: bool = False,
+                 closure_where: str = "TRUE") -> str | None:
     """SQL selecting the current versions as of ``as_of`` (None: latest). None if the store is empty.
 
     ``where`` filters the versions before the anti-join, so a filter on
     ``country_iso3``/``date_start`` prunes row groups of the sorted parts.
+    ``closure_where`` is the same filter on closures (alias ``c``): a closure
+    carries the country and date of the version it closed, so only closures of
+    matching versions need reading. It must not mention ``source``.
     """
     events = part_list(layout, snaps, "events", as_of)
     if not events:
@@ -45,7 +49,8 @@ def versions_sql(layout: Layout, snaps: list[Snapshot], as_of: int | None, where
     return (
         f"SELECT {columns} FROM (SELECT * FROM read_parquet({sql_list(events)}, union_by_name=true) e "
         f"WHERE ({where}) {live}) e "
-        f"ANTI JOIN (SELECT event_key, snapshot_from FROM read_parquet({sql_list(closures)})) c "
+        f"ANTI JOIN (SELECT event_key, snapshot_from FROM read_parquet({sql_list(closures)}) c "
+        f"WHERE {closure_where}) c "
         f"ON e.event_key = c.event_key AND e.snapshot_from = c.snapshot_from"
     )
 
