@@ -18,7 +18,9 @@ def markdown() -> str:
     parts = ["# CLI reference", "",
              "Generated from `--help` by `python -m sahelwatch.cli.reference > docs/cli.md`.", ""]
     for path, cmd in _walk(cli, ["sahelwatch"]):
-        ctx = click.Context(cmd, info_name=" ".join(path), terminal_width=100, max_content_width=100)
+        # the group's context settings (-h/--help) apply to every command, as when run
+        ctx = click.Context(cmd, info_name=" ".join(path), terminal_width=100, max_content_width=100,
+                            **cli.context_settings)
         parts += [f"## `{' '.join(path)}`", "", "```", cmd.get_help(ctx), "```", ""]
     return "\n".join(parts)
 

@@ -74,6 +74,8 @@ def admin_key(text: str | None) -> str:
 
 
 _SOUND_RULES = (
+    ("gui", "gi"),
+    ("gue", "ge"),
     ("tch", "x"),
     ("ch", "x"),
     ("sh", "x"),

@@ -12,6 +12,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..domain.errors import SourceFormatError
+from ..domain.vocab import ACLED_GEO_PRECISION, ACLED_TIME_PRECISION
 from ._csvread import ROW_COL, open_member, read_header
 from .base import (
     Check,
@@ -57,7 +58,8 @@ INTER_LABELS = {
     "external/other forces": 8, "foreign / others": 8, "foreign/others": 8, "other forces": 8,
 }
 
-PRECISION_TIME = {"1": "day", "2": "week", "3": "month"}
+PRECISION_TIME = {str(k): v for k, v in ACLED_TIME_PRECISION.items()}
+PRECISION_GEO = {str(k): v for k, v in ACLED_GEO_PRECISION.items()}
 
 
 def category_expr(event_type, sub_event_type):
@@ -188,9 +190,9 @@ def _transform(raw, header: list[str]):
         iso3.replace_strict(countries.iso3_to_gwno(), default=None, return_dtype=pl.Int64).alias("gwno"),
         pl.col("region"), pl.col("admin1"), pl.col("admin2"), pl.col("admin3"), pl.col("location"),
         pl.col("_lat").alias("latitude"), pl.col("_lon").alias("longitude"),
-        priogrid.gid_expr(pl.col("_lat"), pl.col("_lon")).alias("priogrid_gid"),
+        priogrid.priogrid_gid_expr(pl.col("_lat"), pl.col("_lon")).alias("priogrid_gid"),
         pl.col("geo_precision").str.strip_chars().replace_strict(
-            {"1": "exact", "2": "near", "3": "admin1"}, default=None, return_dtype=pl.String).alias("geo_precision"),
+            PRECISION_GEO, default=None, return_dtype=pl.String).alias("geo_precision"),
         pl.col("_cat").alias("category"),
         pl.col("disorder_type"), pl.col("event_type"), pl.col("sub_event_type"),
         pl.lit(None, pl.Int64).alias("type_of_violence"),

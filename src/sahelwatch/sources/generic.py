@@ -148,7 +148,7 @@ def _transform(raw, header: list[str], m: dict, release: str | None):
         exprs.setdefault("fatalities_low", exprs["fatalities_best"])
         exprs.setdefault("fatalities_high", exprs["fatalities_best"])
     if "latitude" in exprs and "longitude" in exprs:
-        exprs.setdefault("priogrid_gid", priogrid.gid_expr(exprs["latitude"], exprs["longitude"]))
+        exprs.setdefault("priogrid_gid", priogrid.priogrid_gid_expr(exprs["latitude"], exprs["longitude"]))
     fixed = {"source": pl.lit(m["source"]), "source_release": pl.lit(release),
              "source_row": pl.col(ROW_COL), "flags": pl.lit([], pl.List(pl.String)),
              "source_event_id": pl.col(cols["source_event_id"]).str.strip_chars()}

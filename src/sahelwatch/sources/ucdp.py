@@ -15,6 +15,7 @@ import re
 from pathlib import Path
 
 from ..domain.errors import SourceFormatError
+from ..domain.vocab import GED_DATE_PREC, GED_WHERE_PREC
 from ._csvread import ROW_COL, open_member, read_header
 from .base import (
     Check,
@@ -43,9 +44,8 @@ VERBATIM = {
 }
 
 DATE_FORMATS = ("%Y-%m-%d",)
-PREC_DATE = {"1": "day", "2": "week", "3": "week", "4": "month", "5": "longer"}
-PREC_WHERE = {"1": "exact", "2": "near", "3": "admin2", "4": "admin1", "5": "admin1",
-              "6": "country", "7": "country"}
+PREC_DATE = {str(k): v for k, v in GED_DATE_PREC.items()}
+PREC_WHERE = {str(k): v for k, v in GED_WHERE_PREC.items()}
 CATEGORY = {1: "battle", 2: "battle", 3: "violence_against_civilians"}
 
 
@@ -152,7 +152,7 @@ def _transform(raw, header: list[str], name: str, release: str):
         pl.col("region"), pl.col("adm_1").alias("admin1"), pl.col("adm_2").alias("admin2"),
         pl.lit(None, pl.String).alias("admin3"), pl.col("where_coordinates").alias("location"),
         pl.col("_lat").alias("latitude"), pl.col("_lon").alias("longitude"),
-        priogrid.gid_expr(pl.col("_lat"), pl.col("_lon")).alias("priogrid_gid"),
+        priogrid.priogrid_gid_expr(pl.col("_lat"), pl.col("_lon")).alias("priogrid_gid"),
         pl.col("where_prec").str.strip_chars().str.replace(r"\.0+$", "")
           .replace_strict(PREC_WHERE, default=None, return_dtype=pl.String).alias("geo_precision"),
         pl.col("_tov").replace_strict(CATEGORY, default=None, return_dtype=pl.String).alias("category"),
