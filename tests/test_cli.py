@@ -92,3 +92,18 @@ def test_errors_are_one_clear_line(run, args, message):
     res = run(*args, ok=False)
     assert res.exit_code in (1, 2)
     assert message in res.output and len(res.output.strip().splitlines()) == 1
+
+
+def test_events_with_places_adds_admin_units(run, tmp_path, candidate):
+    import polars as pl
+
+    run("ingest", "ucdp-candidate", str(candidate))
+    out = tmp_path / "bfa.csv"
+    run("events", "--country", "BFA", "--with-places", "-o", str(out))
+    df = pl.read_csv(out)
+    assert {"admin1_code", "admin1_name", "admin2_name", "admin_match", "admin_boundary_set"} <= set(df.columns)
+    assert df.height == 58 and df.filter(pl.col("admin_match") == "inside").height >= 50
+    # the Sahel region's events: UCDP says "Sahel region", our boundaries "Sahel"
+    sahel = df.filter(pl.col("admin1") == "Sahel region")
+    assert sahel.height > 0 and set(sahel["admin1_name"].drop_nulls()) == {"Sahel"}
+    assert not sahel["admin1_disagrees"].drop_nulls().any()

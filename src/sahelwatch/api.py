@@ -62,8 +62,14 @@ class Observatory:
         return manifest.read_all(self.layout)
 
     def events(self, *, country=None, start=None, end=None, source=None,
-               as_of: int | None = None) -> EventResult:
-        """Current events (as of snapshot ``as_of``, default latest) matching the filters."""
+               as_of: int | None = None, with_places: bool = False,
+               tolerance_km: float | None = None) -> EventResult:
+        """Current events (as of snapshot ``as_of``, default latest) matching the filters.
+
+        ``with_places=True`` adds admin1/admin2 codes and names by point-in-polygon
+        (the store's own boundaries where loaded, else the bundled ones), the match
+        kind, the boundary set used and whether the source's admin1 name disagrees.
+        """
         from .domain import countries
 
         cs = tuple(c.upper() for c in _tuple(country))
@@ -76,8 +82,17 @@ class Observatory:
             raise UsageError(f"empty date range: start {s} is after end {e}")
         flt = query.EventFilter(cs, s, e, _tuple(source), as_of)
         snaps = self.snapshots()
-        return EventResult(query.events_table(self.layout, flt, snaps), layout=self.layout,
-                           as_of=as_of, snaps=snaps)
+        table = query.events_table(self.layout, flt, snaps)
+        if with_places:
+            import polars as pl
+
+            from .places import DEFAULT_TOLERANCE_KM, BoundarySet
+            from .places import with_places as add_places
+
+            df = add_places(pl.from_arrow(table), BoundarySet.load(self.home),
+                            tolerance_km if tolerance_km is not None else DEFAULT_TOLERANCE_KM)
+            table = df.to_arrow()
+        return EventResult(table, layout=self.layout, as_of=as_of, snaps=snaps)
 
     def quarantine(self, snapshot: int | None = None):
         """Rejected rows (Polars): snapshot, file, row, line, field, value, reason, raw."""

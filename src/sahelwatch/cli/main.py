@@ -108,11 +108,14 @@ def snapshots(as_json, home):
 @click.option("--format", "fmt", type=click.Choice(["csv", "parquet", "geojson", "json", "source"]),
               default="csv", show_default=True, help="'source' writes the source's own columns and values.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="File to write (default stdout).")
+@click.option("--with-places", is_flag=True,
+              help="Add admin1/admin2 codes and names (point-in-polygon), match kind and boundary set.")
 @home_option
 @friendly
-def events(country, start, end, source, as_of, fmt, output, home):
+def events(country, start, end, source, as_of, fmt, output, with_places, home):
     """Export events, as of any snapshot."""
-    res = _obs(home).events(country=country, start=start, end=end, source=source, as_of=as_of)
+    res = _obs(home).events(country=country, start=start, end=end, source=source, as_of=as_of,
+                            with_places=with_places)
     if fmt == "source" and "acled" in set(res.to_polars()["source"].to_list()):
         click.echo("Note: ACLED's terms forbid republishing its raw events; this file is for your own use.",
                    err=True)
