@@ -62,11 +62,11 @@ print(len(good))
 
 def run(code: str, *args: str) -> tuple[float, float, str]:
     """Seconds, peak RSS (MB) and stdout of ``code`` run in a fresh interpreter."""
-    wrapper = ("import resource, time, runpy, sys\n"
-               "t = time.perf_counter()\n"
+    wrapper = ("import resource as _r, time as _time, sys as _sys\n"
+               "_t0 = _time.perf_counter()\n"
                f"exec(compile({code!r}, 'bench', 'exec'))\n"
-               "el = time.perf_counter() - t\n"
-               "print('BENCH', el, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, file=sys.stderr)\n")
+               "_el = _time.perf_counter() - _t0\n"
+               "print('BENCH', _el, _r.getrusage(_r.RUSAGE_SELF).ru_maxrss / 1024, file=_sys.stderr)\n")
     p = subprocess.run([sys.executable, "-c", wrapper, *args], capture_output=True, text=True)
     if p.returncode != 0:
         raise SystemExit(f"benchmark step failed:\n{p.stderr[-3000:]}")

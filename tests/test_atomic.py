@@ -62,7 +62,7 @@ def test_sigkill_at_each_step_leaves_store_as_before_or_complete(store, point):
     rep = sahelwatch.open(home).ingest("acled", second)  # the next ingest works ...
     assert rep.snapshot == 2 and rep.counts["changed"] == 49 and rep.counts["new"] == 2950
     assert set(_files(home)) - set(files_before) == {  # ... and no leftovers remain
-        "events/000002.parquet", "closures/000002.parquet", "raw/000002.parquet"}
+        "events/000002-0000.parquet", "closures/000002-0000.parquet", "raw/000002-0000.parquet"}
     assert not any((home / "staging").iterdir())
 
 

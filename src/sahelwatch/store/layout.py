@@ -3,10 +3,11 @@
     HOME/
       store.json                 format marker {"format": "sahelwatch-store", "version": 1}
       snapshots/000001.json      one manifest per committed snapshot: the commit record
-      events/000001.parquet      canonical event versions (and tombstones) made current by snapshot 1
-      closures/000001.parquet    versions that stopped being current in snapshot 1
-      raw/000001.parquet         the source's own columns not kept verbatim in events/
-      quarantine/000001.parquet  rejected rows of snapshot 1: row, line, field, value, reason, raw
+      events/000001-0000.parquet canonical event versions (and tombstones) made current by snapshot 1
+                                 (one file per batch of ~100,000 rows: -0000, -0001, ...)
+      closures/000001-0000.parquet versions that stopped being current in snapshot 1
+      raw/000001-0000.parquet    the source's own columns not kept verbatim in events/
+      quarantine/000001-0000.parquet rejected rows of snapshot 1: row, line, field, value, reason, raw
       staging/                   work in progress of an ingest; never read by queries
       catalog.duckdb             DuckDB views over the committed Parquet (derived; delete to rebuild)
       ingest.lock                held by the one ingest allowed at a time
@@ -61,8 +62,8 @@ class Layout:
     def manifest(self, snap: int) -> Path:
         return self.snapshots / f"{snap:06d}.json"
 
-    def part(self, kind: str, snap: int) -> Path:
-        return self.home / kind / f"{snap:06d}.parquet"
+    def part(self, kind: str, snap: int, k: int = 0) -> Path:
+        return self.home / kind / f"{snap:06d}-{k:04d}.parquet"
 
     def exists(self) -> bool:
         return self.marker.exists()

@@ -24,7 +24,7 @@ class Snapshot:
     header: list[str]
     verbatim: dict[str, str]
     counts: dict[str, int]  # read, accepted, quarantined, new, changed, unchanged, deleted, ...
-    files: dict[str, str] = field(default_factory=dict)  # kind -> relative path of committed parts
+    files: dict[str, list[str]] = field(default_factory=dict)  # kind -> relative paths of committed parts
     warnings: list[str] = field(default_factory=list)
     coverage_end: str | None = None
     sahelwatch_version: str = ""
@@ -65,7 +65,7 @@ def sweep_orphans(layout: Layout) -> list[Path]:
     for kind in ("events", "closures", "raw", "quarantine"):
         d = layout.home / kind
         for p in d.glob("*.parquet"):
-            if p.stem.isdigit() and int(p.stem) not in done:
+            if p.name[:6].isdigit() and int(p.name[:6]) not in done:
                 p.unlink()
                 removed.append(p)
     for p in layout.staging.glob("*"):

@@ -85,7 +85,7 @@ def quarantine_table(layout: Layout, snapshot: int | None = None):
     if snapshot is not None:
         check_as_of(snaps, snapshot)
         snaps = [s for s in snaps if s.id == snapshot]
-    files = [str(layout.home / s.files["quarantine"]) for s in snaps if "quarantine" in s.files]
+    files = state.part_list(layout, snaps, "quarantine")
     cols = ["snapshot", "file", "row", "line", "field", "value", "reason", "raw"]
     if not files:
         return pl.DataFrame(schema={"snapshot": pl.Int64, "file": pl.String, "row": pl.Int64,
@@ -111,7 +111,7 @@ def source_frame(layout: Layout, events, snaps=None):
     header: list[str] = []
     for sid in sorted(used, reverse=True):  # latest layout first, older extras appended
         header += [h for h in by_id[sid].header if h not in header]
-    raw_files = [str(layout.home / by_id[s].files["raw"]) for s in used if "raw" in by_id[s].files]
+    raw_files = state.part_list(layout, [by_id[s] for s in used], "raw")
     keys = ev.select("event_key", "snapshot_from")
     if raw_files:
         raw = pl.concat([pl.read_parquet(f) for f in raw_files], how="diagonal_relaxed")

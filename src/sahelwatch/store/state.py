@@ -17,9 +17,7 @@ def part_list(layout: Layout, snaps: list[Snapshot], kind: str, as_of: int | Non
     for s in snaps:
         if as_of is not None and s.id > as_of:
             continue
-        rel = s.files.get(kind)
-        if rel:
-            out.append(str(layout.home / rel))
+        out += [str(layout.home / rel) for rel in s.files.get(kind, [])]
     return out
 
 
