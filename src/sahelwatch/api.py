@@ -8,6 +8,8 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+from ._facade_cube import CubeMixin
+from ._facade_warning import WarningMixin
 from .domain.errors import UsageError
 from .results import EventResult
 from .sources.base import Progress
@@ -33,7 +35,7 @@ def _tuple(v) -> tuple[str, ...]:
     return tuple(v)
 
 
-class Observatory:
+class Observatory(CubeMixin, WarningMixin):
     """A sahelwatch store on this machine."""
 
     def __init__(self, home: str | Path | None = None, *, create: bool = True, registry=None):
@@ -97,6 +99,54 @@ class Observatory:
     def quarantine(self, snapshot: int | None = None):
         """Rejected rows (Polars): snapshot, file, row, line, field, value, reason, raw."""
         return query.quarantine_table(self.layout, snapshot)
+
+    def analytics_connection(self, *, as_of: int | None = None, places: bool = False):
+        """A DuckDB connection with a view ``events``: the current events as of ``as_of``.
+
+        This is how the analytics layer reads the store without opening files itself.
+        With ``places=True`` the view also has ``admin1_code``, ``admin1_name``,
+        ``admin2_code``, ``admin2_name``, ``admin_match`` and ``admin_boundary_set``
+        (point-in-polygon, computed once per snapshot and boundary set and cached in
+        ``HOME/cache/``; deleting the cache only costs time).
+        """
+        import duckdb
+
+        from .store import state
+
+        snaps = self.snapshots()
+        query.check_as_of(snaps, as_of)
+        con = duckdb.connect()
+        sql = state.versions_sql(self.layout, snaps, as_of)
+        if sql is None:
+            sql = "SELECT * FROM empty_events"
+            con.register("empty_events", query.events_table(self.layout, query.EventFilter(), snaps))
+        if places:
+            assigned = self._admin_cache(con, sql, snaps, as_of)
+            sql = (f"SELECT e.*, p.admin1_code, p.admin1_name, p.admin2_code, p.admin2_name, p.admin_match, "
+                   f"p.admin_boundary_set FROM ({sql}) e LEFT JOIN read_parquet('{assigned}') p "
+                   f"USING (event_key, snapshot_from)")
+        con.execute(f"CREATE VIEW events AS {sql}")
+        return con
+
+    def _admin_cache(self, con, sql: str, snaps, as_of: int | None) -> str:
+        import polars as pl
+
+        from .places import BoundarySet, assign_admin
+
+        bset = BoundarySet.load(self.home)
+        snap = as_of if as_of is not None else max((s.id for s in snaps), default=0)
+        cache = self.home / "cache" / f"admin-{snap:06d}-{bset.id}.parquet"
+        if not cache.exists():
+            cache.parent.mkdir(exist_ok=True)
+            df = con.sql(f"SELECT event_key, snapshot_from, latitude, longitude, country_iso3, admin1, admin2 "
+                         f"FROM ({sql})").pl()
+            out = assign_admin(df, bset).select(
+                "event_key", "snapshot_from", "admin1_code", "admin1_name", "admin2_code", "admin2_name",
+                "admin_match", "admin_boundary_set")
+            tmp = cache.with_name(cache.name + f".tmp-{id(out)}")
+            out.write_parquet(tmp)
+            tmp.replace(cache)
+        return str(cache).replace("'", "''")
 
     @property
     def blocs(self):

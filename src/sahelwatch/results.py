@@ -74,3 +74,56 @@ class EventResult:
             geom = None if lon is None or lat is None else {"type": "Point", "coordinates": [lon, lat]}
             features.append({"type": "Feature", "geometry": geom, "properties": r})
         return json.dumps({"type": "FeatureCollection", "features": features}, ensure_ascii=False)
+
+
+class TableResult:
+    """A computed table (aggregates, indicators, alerts...) with what produced it.
+
+    ``meta`` says how the numbers were made (as-of snapshot, precision policy,
+    membership rule, caveats) and is written beside the data in JSON output.
+    """
+
+    def __init__(self, frame, meta: dict | None = None):
+        self._df = frame
+        self.meta = dict(meta or {})
+
+    def __len__(self) -> int:
+        return self._df.height
+
+    def __repr__(self) -> str:
+        return f"<TableResult {self._df.height} rows x {self._df.width} columns>"
+
+    def to_polars(self):
+        return self._df
+
+    def to_pandas(self):
+        return self._df.to_pandas()
+
+    def to_arrow(self):
+        return self._df.to_arrow()
+
+    def write(self, path: str | Path | None, fmt: str = "csv", stream=None) -> None:
+        """``csv``, ``parquet`` or ``json`` (``{"meta": ..., "rows": [...]}``) to ``path`` or ``stream``."""
+        import json
+
+        import polars as pl
+
+        from .domain.errors import UsageError
+
+        if fmt not in ("csv", "parquet", "json"):
+            raise UsageError(f"unknown format {fmt!r}", choices=["csv", "parquet", "json"])
+        if fmt == "parquet":
+            if path is None:
+                raise UsageError("--format parquet needs -o FILE")
+            self._df.write_parquet(path)
+            return
+        df = self._df.with_columns(pl.col(pl.Date, pl.Datetime).cast(pl.String))
+        if fmt == "csv":
+            lists = [c for c, t in df.schema.items() if isinstance(t, pl.List)]
+            text = df.with_columns([pl.col(c).cast(pl.List(pl.String)).list.join(";") for c in lists]).write_csv()
+        else:
+            text = json.dumps({"meta": self.meta, "rows": df.to_dicts()}, ensure_ascii=False, default=str, indent=1)
+        if path is None:
+            stream.write(text)
+        else:
+            Path(path).write_text(text, encoding="utf-8")

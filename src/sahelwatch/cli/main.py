@@ -193,12 +193,20 @@ def credits():
 
 
 def _register():
-    for mod, attr in (("generate", "generate_cmd"), ("places", "places_group"), ("blocs", "blocs_group")):
+    from . import blocs, generate, places
+
+    cli.add_command(generate.generate_cmd)
+    cli.add_command(places.places_group)
+    cli.add_command(blocs.blocs_group)
+    for mod in ("cube", "warning"):  # analytics commands (issue 5), each module lists its COMMANDS
         try:
-            m = __import__(f"sahelwatch.cli.{mod}", fromlist=[attr])
-        except ImportError:
+            m = __import__(f"sahelwatch.cli.{mod}", fromlist=["COMMANDS"])
+        except ModuleNotFoundError as e:
+            if e.name != f"sahelwatch.cli.{mod}":
+                raise
             continue
-        cli.add_command(getattr(m, attr))
+        for c in m.COMMANDS:
+            cli.add_command(c)
 
 
 _register()
