@@ -90,10 +90,11 @@ def test_errors_are_one_clean_message(tmp_path):
     bad.write_text('organisations:\n  - {id: X, name: X, members: [{iso3: QQQ, joined: "2020", source: s, confidence: high}]}\n')
     res = run("--registry", str(bad), "members", "X", ok=False)
     assert res.exit_code == 1 and "QQQ" in res.output and str(bad) in res.output
+    # a bad argument exits 2, like every sahelwatch command
     res = run("members", "SADC", ok=False)
-    assert res.exit_code == 1 and "unknown bloc" in res.output
+    assert res.exit_code == 2 and "unknown bloc" in res.output
     res = run("members", "AES", "--on", "2024-13-01", ok=False)
-    assert res.exit_code == 1 and "YYYY-MM-DD" in res.output
+    assert res.exit_code == 2 and "YYYY-MM-DD" in res.output
 
 
 def test_registry_option_and_env(tmp_path, monkeypatch):

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import click
 
-from sahelwatch.domain.errors import SahelwatchError
+from ._common import friendly
 
 FORMATS = click.Choice(["table", "json"])
 MEASURES = click.Choice(["events", "fatalities_best", "fatalities_low", "fatalities_high"])
@@ -66,20 +66,6 @@ class _Ctx:
         return self._reg
 
 
-def _guard(fn):
-    """Turn sahelwatch errors into one clean CLI message (exit status 1)."""
-    import functools
-
-    @functools.wraps(fn)
-    def wrapper(*a, **kw):
-        try:
-            return fn(*a, **kw)
-        except SahelwatchError as err:
-            raise click.ClickException(str(err)) from err
-
-    return wrapper
-
-
 def _today() -> str:
     return dt.date.today().isoformat()
 
@@ -105,7 +91,7 @@ def blocs_group(ctx: click.Context, registry_files: tuple[str, ...]) -> None:
 @click.option("--on", default=None, help="Count members on this day (default today).")
 @click.option("--format", "fmt", type=FORMATS, default="table")
 @click.pass_obj
-@_guard
+@friendly
 def list_cmd(obj: _Ctx, on: str | None, fmt: str) -> None:
     """The organisations in the registry."""
     reg = obj.registry
@@ -139,7 +125,7 @@ def list_cmd(obj: _Ctx, on: str | None, fmt: str) -> None:
 @click.option("--exclude-suspended", is_flag=True, help="Leave out suspended members.")
 @click.option("--format", "fmt", type=FORMATS, default="table")
 @click.pass_obj
-@_guard
+@friendly
 def members_cmd(obj: _Ctx, bloc: str, on: str | None, exclude_suspended: bool, fmt: str) -> None:
     """Member states of BLOC on a day, with sources and suspensions."""
     reg = obj.registry
@@ -178,7 +164,7 @@ def members_cmd(obj: _Ctx, bloc: str, on: str | None, exclude_suspended: bool, f
 @click.argument("bloc")
 @click.option("--format", "fmt", type=FORMATS, default="table")
 @click.pass_obj
-@_guard
+@friendly
 def timeline_cmd(obj: _Ctx, bloc: str, fmt: str) -> None:
     """Memberships, suspensions, milestones, sanctions and coups in member states, with sources."""
     reg = obj.registry
@@ -199,7 +185,7 @@ def timeline_cmd(obj: _Ctx, bloc: str, fmt: str) -> None:
 @click.option("--format", "fmt", type=click.Choice(["table", "json", "vega-lite"]), default="table",
               help="vega-lite: the timeline chart spec (JSON, data inline).")
 @click.pass_obj
-@_guard
+@friendly
 def institutions_cmd(obj: _Ctx, bloc: str, on: str | None, fmt: str) -> None:
     """State of BLOC's standard institutions on a day (announced / signed / established / operational)."""
     reg = obj.registry
@@ -266,7 +252,7 @@ def _event_opts(fn):
               help="'dynamic' (member on the 15th of each month) or 'on:YYYY-MM-DD' (fixed list).")
 @_event_opts
 @click.pass_obj
-@_guard
+@friendly
 def compare_cmd(obj: _Ctx, blocs, align, months, months_before, rule, home, events_file, source, measure, fmt) -> None:
     """Trajectories of BLOCS aligned on a milestone: events or fatalities per month in member states."""
     from sahelwatch.blocs.analysis import compare
@@ -307,7 +293,7 @@ def compare_cmd(obj: _Ctx, blocs, align, months, months_before, rule, home, even
 @click.option("--include-event-month", is_flag=True)
 @_event_opts
 @click.pass_obj
-@_guard
+@friendly
 def event_study_cmd(obj: _Ctx, event_id, window, countries, n_boot, seed, include_event_month,
                     home, events_file, source, measure, fmt) -> None:
     """Mean monthly fatalities (or events) before vs after a dated event. Descriptive, not causal."""
@@ -347,7 +333,7 @@ def _rng(r) -> str:
 @click.option("--country", default=None, help="Only events naming this ISO3 code.")
 @click.option("--format", "fmt", type=FORMATS, default="table")
 @click.pass_obj
-@_guard
+@friendly
 def events_cmd(obj: _Ctx, bloc, country, fmt) -> None:
     """Dated facts (coups, milestones, sanctions, foreign-force events) usable with event-study."""
     reg = obj.registry
@@ -369,7 +355,7 @@ def events_cmd(obj: _Ctx, bloc, country, fmt) -> None:
 @click.option("--on", default=None, help="Only presences on this day.")
 @click.option("--format", "fmt", type=FORMATS, default="table")
 @click.pass_obj
-@_guard
+@friendly
 def forces_cmd(obj: _Ctx, country, on, fmt) -> None:
     """Foreign security presences (France, Wagner/Africa Corps, United States, the UN)."""
     rows = obj.registry.foreign_forces(country=country, on=on)
@@ -391,7 +377,7 @@ def forces_cmd(obj: _Ctx, country, on, fmt) -> None:
 @click.option("--country", default=None)
 @click.option("--format", "fmt", type=FORMATS, default="table")
 @click.pass_obj
-@_guard
+@friendly
 def coups_cmd(obj: _Ctx, country, fmt) -> None:
     """Coups recorded in the registry."""
     rows = obj.registry.coups(country=country)

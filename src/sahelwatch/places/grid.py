@@ -1,30 +1,9 @@
-"""PRIO-GRID arithmetic (and H3 as an option), in Python, Polars and SQL.
+"""PRIO-GRID arithmetic (and H3 as an option), in Python, numpy, Polars and SQL.
 
-PRIO-GRID (Tollefsen, Strand & Buhaug 2012; used by UCDP GED and VIEWS) cuts
-the globe into 0.5° x 0.5° cells: 720 columns x 360 rows, numbered 1..259200
-row by row from the south-west corner (-90, -180)::
-
-    row = floor((lat + 90) / 0.5)          # 0..359, south to north
-    col = floor((lon + 180) / 0.5)         # 0..719, west to east
-    gid = row * 720 + col + 1
-
-Edge rule (written down because points on cell edges are common — GED rounds
-many coordinates to whole and half degrees):
-
-- a cell holds its south and west edges, not its north and east edges: a point
-  exactly on a cell boundary belongs to the cell north and/or east of it;
-- the exceptions are the edges of the world: lat = 90 belongs to the top row
-  (row 359) and lon = 180 to the last column (col 719), so every valid
-  coordinate (-90 <= lat <= 90, -180 <= lon <= 180) has exactly one cell;
-- anything outside those ranges, NaN or null has no cell (``None`` in Python,
-  null in Polars and SQL); :func:`gid` raises on it.
-
-Every GED row in the shared test data carries the gid this module computes.
-The code evaluates ``row = floor(2 * lat) + 180`` and ``col = floor(2 * lon) + 360``:
-the same numbers as the formula above, but exact — doubling is exact in binary
-floating point, whereas ``lat + 90`` rounds (``-1e-192 + 180`` is ``180.0``) and
-would put points a hair west or south of an edge into the wrong cell. The
-Python, numpy, Polars and SQL versions therefore agree to the last bit.
+The cell formula and its edge rule are written once, in
+:mod:`sahelwatch.domain.priogrid` (sources compute ``priogrid_gid`` at ingest
+with it); this module adds rows/columns, bounds, centroids, vectorised forms
+and H3.
 """
 
 from __future__ import annotations
