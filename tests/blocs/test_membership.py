@@ -103,8 +103,21 @@ def test_sources_are_never_added_together(registry, events):
 
     two = pl.concat([events, events.with_columns(source=pl.lit("acled"))])
     df = bloc_monthly(two, membership_months(registry, "AES", "2023-10", "2023-10"), "events")
-    assert sorted(df["source"]) == ["acled", "ucdp_candidate"]
+    assert sorted(df["source"]) == ["acled", "ucdp"]  # GED + Candidate form one UCDP series
     assert df["value"].to_list()[0] == df["value"].to_list()[1]
+
+
+def test_ged_and_candidate_form_one_series(registry, events):
+    import datetime as dt
+
+    import polars as pl
+
+    ged = events.with_columns(source=pl.lit("ucdp_ged"), date_start=pl.lit(dt.date(2022, 10, 5)))
+    both = pl.concat([events, ged])
+    df = bloc_monthly(both, membership_months(registry, "AES", "2022-10", "2023-10", rule="on:2024-01-01"), "events")
+    assert set(df["source"]) == {"ucdp"}
+    by_month = dict(zip(df["month"], df["value"]))
+    assert by_month[dt.date(2022, 10, 1)] == by_month[dt.date(2023, 10, 1)] == events.height
 
 
 def test_all_countries_of_the_candidate_file(registry, load_candidate):

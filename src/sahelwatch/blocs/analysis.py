@@ -28,6 +28,11 @@ MEASURES: tuple[str, ...] = ("events", "fatalities_best", "fatalities_low", "fat
 REQUIRED = ("country_iso3", "date_start", "fatalities_best", "source")
 
 
+#: Sources that form one series when taken together (see prepare_events).
+SOURCE_FAMILY = {"ucdp_ged": "ucdp", "ucdp_candidate": "ucdp"}
+FAMILIES = set(SOURCE_FAMILY.values())
+
+
 def check_measure(measure: str) -> str:
     if measure not in MEASURES:
         raise UsageError(f"unknown measure {measure!r}", choices=list(MEASURES))
@@ -64,9 +69,11 @@ def prepare_events(events, source: str | None = None):
     for c in ("fatalities_low", "fatalities_high"):
         cols.append(pl.col(c).cast(pl.Int64).fill_null(best).alias(c) if c in df.columns else best.alias(c))
     out = df.select(cols).with_columns(month=pl.col("date_start").dt.truncate("1mo"))
-    if source is not None:
+    if source is not None and source not in FAMILIES:
         out = out.filter(pl.col("source") == source)
-    return out
+    # GED and Candidate are one series: the store supersedes Candidate events for the
+    # months a GED release covers, so together they never count an event twice.
+    return out.with_columns(pl.col("source").replace(SOURCE_FAMILY))
 
 
 def event_coverage(events) -> dict[str, tuple[dt.date, dt.date]]:
