@@ -69,6 +69,8 @@ class ProgressBar:
         label = self.LABELS.get(stage, stage)
         if total:
             label += f" ({total:,} rows)"
+        elif done:
+            label += f" ({done:,} rows so far)"
         self._p.update(self._task, description=label, completed=done, total=total or None)
 
     def __exit__(self, *exc):
