@@ -16,6 +16,7 @@ from ..domain.vocab import ACLED_GEO_PRECISION, ACLED_TIME_PRECISION
 from ._csvread import ROW_COL, open_member, read_header
 from .base import (
     Check,
+    int_series,
     map_distinct,
     Parsed,
     Progress,
@@ -140,17 +141,21 @@ def _transform(raw, header: list[str]):
         if c not in df.columns:
             df = df.with_columns(pl.lit(None, pl.String).alias(c))
     date = parse_date_series(df["event_date"], DATE_FORMATS)
-    cat = map_distinct(df, ["event_type", "sub_event_type"],
-                       category_expr(pl.col("event_type"), pl.col("sub_event_type")), "_cat")
-    misspelt = map_distinct(df, ["event_type", "sub_event_type"],
-                            (pl.col("event_type").str.contains("(?i)demostr")
-                             | pl.col("sub_event_type").str.contains("(?i)demostr")).fill_null(False), "_misspelt")
+    # category and the misspelling flag in one pass over the distinct type pairs (the
+    # flag is carried as a category suffix, split off below)
+    cat_flag = map_distinct(df, ["event_type", "sub_event_type"], pl.concat_str(
+        category_expr(pl.col("event_type"), pl.col("sub_event_type")),
+        pl.when((pl.col("event_type").str.contains("(?i)demostr")
+                 | pl.col("sub_event_type").str.contains("(?i)demostr")).fill_null(False))
+        .then(pl.lit("!")).otherwise(pl.lit(""))), "_catflag")
+    cat = cat_flag.str.strip_suffix("!").alias("_cat")
+    misspelt = cat_flag.str.ends_with("!").alias("_misspelt")
     i1 = map_distinct(df, ["inter1"], inter_expr(pl.col("inter1")), "_i1")
     i2 = map_distinct(df, ["inter2"], inter_expr(pl.col("inter2")), "_i2")
     typed = df.with_columns(
         date.alias("_date"), to_float(pl.col("latitude")).alias("_lat"),
-        to_float(pl.col("longitude")).alias("_lon"), to_int(pl.col("fatalities")).alias("_fat"),
-        to_int(pl.col("timestamp")).alias("_ts"), i1, i2, to_int(pl.col("iso")).alias("_iso"),
+        to_float(pl.col("longitude")).alias("_lon"), int_series(df["fatalities"]).alias("_fat"),
+        int_series(df["timestamp"]).alias("_ts"), i1, i2, int_series(df["iso"]).alias("_iso"),
         cat, misspelt,
     )
     checks = [

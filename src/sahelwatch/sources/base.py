@@ -201,6 +201,19 @@ def to_int(expr):
     return pl.when(f.is_finite() & (f == f.floor())).then(f.cast(pl.Int64)).otherwise(None)
 
 
+def int_series(s):
+    """:func:`to_int` on a Series, with a fast path: a plain integer cast first, and the
+    tolerant parse ('12.0', ' 12 ') only for the values the cast refused."""
+    import polars as pl
+
+    out = s.cast(pl.Int64, strict=False)
+    todo = out.is_null() & s.is_not_null()
+    if todo.any():
+        fixed = pl.select(to_int(pl.lit(s.filter(todo)))).to_series()
+        out = out.scatter(todo.arg_true(), fixed)
+    return out
+
+
 def to_float(expr):
     import polars as pl
 
