@@ -21,8 +21,9 @@ run: $(STAMP)
 	$(BIN)/sahelwatch summary --home $(HOME_DIR)
 
 test: $(STAMP)
-	$(BIN)/python -m pytest -q -p no:cacheprovider
+	$(BIN)/ruff check src tests bench
 	$(BIN)/lint-imports
+	$(BIN)/python -m pytest -q -p no:cacheprovider
 
 bench: $(STAMP)
 	$(BIN)/python bench/bench_ingest.py

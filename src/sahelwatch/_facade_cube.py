@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from .domain.args import split_list
 from .results import TableResult
 
 FORMATS = ("csv", "parquet", "json", "geojson")
@@ -153,7 +154,7 @@ class CubeMixin:
         from .analytics import cube, trend
         from .domain.errors import UsageError
 
-        ms = cube._split(measure)
+        ms = split_list(measure)
         if len(ms) != 1:
             raise UsageError("trend takes one measure", choices=list(cube.S.MEASURES))
         if window is not None and int(window) < 3:
@@ -201,7 +202,7 @@ class CubeMixin:
         snaps = self.snapshots()
         query.check_as_of(snaps, as_of)
         known = tuple(sorted({s.source for s in snaps if as_of is None or s.id <= as_of}))
-        registry = self.blocs if cube._split(kw.get("bloc")) or kw.get("by") == "bloc" else None
+        registry = self.blocs if split_list(kw.get("bloc")) or kw.get("by") == "bloc" else None
         spec = cube.make_spec(registry=registry, known_sources=known, **kw)
         con = self._cube_connection(snaps, as_of)
         bset = admin = None

@@ -54,17 +54,9 @@ class Reconciliation:
 
 
 def _countries(country) -> tuple[str, ...]:
-    from .domain import countries
+    from .domain.args import iso3_list
 
-    if country is None:
-        return ()
-    cs = [c.strip().upper() for c in (country.split(",") if isinstance(country, str) else country) if c.strip()]
-    known = {c.iso3 for c in countries.all_countries()}
-    for c in cs:
-        if c not in known:
-            raise UsageError(f"unknown country {c!r}: use an ISO3 code such as MLI, BFA, NER")
-    return tuple(cs)
-
+    return iso3_list(country)
 
 def _coverage_caveats(months: dict, day) -> list[str]:
     empty = [m for m, n in months.items() if not n]

@@ -5,34 +5,16 @@ The CLI and the HTTP API are thin shells over these methods.
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 
 from ._facade_cube import CubeMixin
 from ._facade_warning import WarningMixin
-from .domain.errors import UsageError
+from .domain import args
 from .results import EventResult
 from .sources.base import Progress
 from .store import catalog, manifest, query
 from .store.ingest import IngestReport, ingest
 from .store.layout import Layout, default_home
-
-
-def _date(v, name: str) -> dt.date | None:
-    if v is None or isinstance(v, dt.date):
-        return v
-    try:
-        return dt.date.fromisoformat(str(v))
-    except ValueError:
-        raise UsageError(f"{name}: {v!r} is not a date (expected YYYY-MM-DD)") from None
-
-
-def _tuple(v) -> tuple[str, ...]:
-    if v is None:
-        return ()
-    if isinstance(v, str):
-        return tuple(x.strip() for x in v.split(",") if x.strip())
-    return tuple(v)
 
 
 class Observatory(CubeMixin, WarningMixin):
@@ -72,17 +54,8 @@ class Observatory(CubeMixin, WarningMixin):
         (the store's own boundaries where loaded, else the bundled ones), the match
         kind, the boundary set used and whether the source's admin1 name disagrees.
         """
-        from .domain import countries
-
-        cs = tuple(c.upper() for c in _tuple(country))
-        known = {c.iso3 for c in countries.all_countries()}
-        for c in cs:
-            if c not in known:
-                raise UsageError(f"unknown country {c!r}: use an ISO3 code such as MLI, BFA, NER")
-        s, e = _date(start, "start"), _date(end, "end")
-        if s and e and s > e:
-            raise UsageError(f"empty date range: start {s} is after end {e}")
-        flt = query.EventFilter(cs, s, e, _tuple(source), as_of)
+        s, e = args.date_range(start, end)
+        flt = query.EventFilter(args.iso3_list(country), s, e, args.split_list(source), as_of)
         snaps = self.snapshots()
         table = query.events_table(self.layout, flt, snaps)
         if with_places:
@@ -129,7 +102,6 @@ class Observatory(CubeMixin, WarningMixin):
         return con
 
     def _admin_cache(self, con, sql: str, snaps, as_of: int | None) -> str:
-        import polars as pl
 
         from .places import BoundarySet, assign_admin
 

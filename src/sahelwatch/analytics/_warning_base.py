@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from ..domain.args import day
 from ..domain.errors import UsageError
 
 #: Harmonised categories counted as violent events by the alerts (battles, explosions/remote
@@ -26,17 +27,7 @@ UNIT_LEVELS = ("country", "admin1", "admin2")
 
 
 def as_date(value, name: str) -> dt.date | None:
-    if value is None or value == "":
-        return None
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    try:
-        return dt.date.fromisoformat(str(value))
-    except ValueError:
-        raise UsageError(f"{name}: {value!r} is not a date (expected YYYY-MM-DD)") from None
-
+    return day(value, name)
 
 def as_month(value, name: str, *, end: bool = False) -> dt.date:
     """``YYYY-MM`` (or a full date) -> the month's first day, or its last day with ``end``."""

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from ..domain.args import choice, date_range, iso3_list, split_list
 from ..domain.errors import UsageError
 from . import periods as P
 from . import sqlcore as S
@@ -51,38 +52,10 @@ PRECISION_TEXT = {
 MAX_COMPLETE_ROWS = 5_000_000
 
 
-def _split(v) -> tuple[str, ...]:
-    if v is None:
-        return ()
-    if isinstance(v, str):
-        v = v.split(",")
-    return tuple(x.strip() for x in v if x and str(x).strip())
-
-
-def _choice(kind: str, value: str, choices) -> str:
-    v = str(value).strip().lower()
-    if v not in choices:
-        raise UsageError(f"unknown {kind} {value!r}", choices=list(choices))
-    return v
-
-
-def _day(v, name: str) -> dt.date | None:
-    if v is None or v == "":
-        return None
-    if isinstance(v, dt.datetime):
-        return v.date()
-    if isinstance(v, dt.date):
-        return v
-    try:
-        return dt.date.fromisoformat(str(v))
-    except ValueError:
-        raise UsageError(f"{name}: {v!r} is not a date (expected YYYY-MM-DD)") from None
-
-
 def expand_sources(sources, known: tuple[str, ...] = ()) -> tuple[str, ...]:
     """``ucdp`` -> ucdp_ged, ucdp_candidate; unknown names are refused (choices: the store's sources)."""
     out: list[str] = []
-    for s in _split(sources):
+    for s in split_list(sources):
         s = s.lower()
         names = SHORTHANDS.get(s, (s,))
         if known and not any(n in known for n in names):
@@ -97,34 +70,27 @@ def make_spec(*, by: str = "country", period: str = "month", measures=None, brea
               membership: str = "dynamic", complete: bool = False, h3_resolution: int = 5,
               registry=None, known_sources: tuple[str, ...] = ()) -> CubeSpec:
     """Validate an aggregation request. ``registry`` is needed only when blocs are named."""
-    from ..domain import countries as C
     from ..places.precision import check_policy
 
-    unit = _choice("unit", by or "country", S.UNITS)
+    unit = choice("unit", by or "country", S.UNITS)
     per = P.check_period(period or "month")
-    ms = tuple(dict.fromkeys(m.lower() for m in _split(measures))) or DEFAULT_MEASURES
+    ms = tuple(dict.fromkeys(m.lower() for m in split_list(measures))) or DEFAULT_MEASURES
     for m in ms:
-        _choice("measure", m, S.MEASURES)
-    bd = tuple(dict.fromkeys(b.lower().replace("-", "_") for b in _split(breakdown)))
+        choice("measure", m, S.MEASURES)
+    bd = tuple(dict.fromkeys(b.lower().replace("-", "_") for b in split_list(breakdown)))
     for b in bd:
-        _choice("breakdown", b, S.BREAKDOWNS)
-    known = {c.iso3 for c in C.all_countries()}
-    cs = tuple(dict.fromkeys(c.upper() for c in _split(country)))
-    for c in cs:
-        if c not in known:
-            raise UsageError(f"unknown country {c!r}: use ISO3 codes such as MLI, BFA, NER")
-    s, e = _day(start, "--from"), _day(end, "--to")
-    if s and e and s > e:
-        raise UsageError(f"empty date range: --from {s} is after --to {e}")
+        choice("breakdown", b, S.BREAKDOWNS)
+    cs = iso3_list(country)
+    s, e = date_range(start, end)
     pol = check_policy(precision or "as-coded")
     if pol == "spread" and unit == "h3":
         raise UsageError("precision 'spread' shares events over PRIO-GRID cells; with --by h3 use",
                          choices=["exact", "as-coded"])
     blocs: tuple[str, ...] = ()
-    if _split(bloc):
+    if split_list(bloc):
         if registry is None:
             raise UsageError("--bloc needs the bloc registry")
-        blocs = tuple(dict.fromkeys(registry.organisation(b).id for b in _split(bloc)))
+        blocs = tuple(dict.fromkeys(registry.organisation(b).id for b in split_list(bloc)))
     if unit == "bloc" and not blocs:
         choices = sorted(o.id for o in registry.organisations()) if registry is not None else None
         raise UsageError("--by bloc needs --bloc NAME", choices=choices)

@@ -112,7 +112,6 @@ def problem_frame(raw: RawBatch, found, header: list[str]):
 
 def stream(csv_path: Path, header: list[str], transform, parsed_ref: list) -> Iterator:
     """Run ``transform(raw_batch) -> (accepted, found)`` over the file's batches."""
-    import polars as pl
 
     for raw in iter_strings(csv_path, header):
         if raw is RESET:
