@@ -11,7 +11,7 @@ import hashlib
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterator, Protocol
+from typing import Callable, Iterator
 
 from ._csvread import RESET, ROW_COL, RawBatch, iter_strings, records
 
@@ -58,16 +58,6 @@ class Parsed:
     warnings: list[str] = field(default_factory=list)
     coverage_end: object = None  # datetime.date: last day a GED release covers
     kind: str = "events"  # "events" or "deletions"
-
-
-class SourceParser(Protocol):
-    """A source format. Built-ins register through the same table as plugins."""
-
-    name: str  # e.g. "acled"; the store key prefix
-    description: str
-
-    def parse(self, path: Path, workdir: Path, *, release: str | None = None,
-              progress: Progress | None = None, **options) -> Parsed: ...
 
 
 def run_checks(df, checks: list[Check]):
