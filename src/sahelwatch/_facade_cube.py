@@ -245,14 +245,15 @@ class CubeMixin:
         if view in cached["views"]:
             return True
         snap = as_of if as_of is not None else max(s.id for s in snaps)
-        admin = view == cube.S.ROLLUP_ADMIN
-        name = f"cube-rollup-admin-v1-{snap:06d}-{bset.id}" if admin else f"cube-rollup-v1-{snap:06d}"
+        admin, cell = view == cube.S.ROLLUP_ADMIN, view == cube.S.ROLLUP_CELL
+        name = (f"cube-rollup-admin-v1-{snap:06d}-{bset.id}" if admin
+                else f"cube-rollup-cell-v1-{snap:06d}" if cell else f"cube-rollup-v1-{snap:06d}")
         path = self.home / "cache" / f"{name}.parquet"
         if not path.exists():
             path.parent.mkdir(exist_ok=True)
             tmp = path.with_name(path.name + f".tmp-{id(con)}")
             # the admin rollup joins sw_admin, a view of this cursor
-            con.sql(cube.S.rollup_sql(admin=admin)).pl().write_parquet(tmp)
+            con.sql(cube.S.rollup_sql(admin=admin, cell=cell)).pl().write_parquet(tmp)
             tmp.replace(path)
         quoted = str(path).replace("'", "''")
         cached["con"].execute(f"CREATE OR REPLACE VIEW {view} AS SELECT * FROM read_parquet('{quoted}')")

@@ -134,15 +134,16 @@ def test_results_do_not_depend_on_the_order_of_ingests(seed, revise, order):
 
 
 @SETTINGS
-@given(by=st.sampled_from(["country", "bloc", "admin1", "admin2"]),
+@given(by=st.sampled_from(["country", "bloc", "admin1", "admin2", "priogrid"]),
        period=st.sampled_from(["day", "week", "acled-week", "month", "quarter", "year"]),
        breakdown=st.sampled_from([None, "category", "source", "category,source"]),
        precision=st.sampled_from(["as-coded", "exact", "spread"]),
-       start=st.one_of(st.none(), st.dates(dt.date(2019, 1, 1), dt.date(2024, 6, 30))),
+       start=st.one_of(st.none(), st.dates(dt.date(2019, 1, 1), dt.date(2024, 6, 30)),
+                       st.dates(dt.date(2019, 1, 1), dt.date(2024, 6, 30)).map(lambda d: d.replace(day=1))),
        complete=st.booleans())
-def test_the_per_day_rollup_gives_the_same_numbers_as_the_events(acled_obs, by, period, breakdown, precision,
+def test_the_rollups_give_the_same_numbers_as_the_events(acled_obs, by, period, breakdown, precision,
                                                                  start, complete):
-    complete = complete and by in ("country", "bloc")  # admin units x days x categories: too many rows
+    complete = complete and by in ("country", "bloc")  # units x days x categories: too many rows
     kw = dict(by=by, period=period, breakdown=breakdown, precision=precision, start=start, complete=complete,
               measures="events,fatalities_best,fatalities_low,civilian_fatalities",
               bloc="AES,G5_SAHEL" if by == "bloc" else None, country="MLI,NER,NGA" if by == "admin2" else None)
@@ -153,3 +154,16 @@ def test_the_per_day_rollup_gives_the_same_numbers_as_the_events(acled_obs, by, 
     finally:
         acled_obs._cube_no_rollup = False
     assert rolled.equals(direct)
+
+
+def test_priogrid_month_reads_the_cell_rollup_and_agrees(acled_obs):
+    kw = dict(by="priogrid", period="month", start="2020-01-01", end="2023-12-31",
+              measures="events,fatalities_best,fatalities_high,civilian_fatalities", breakdown="category")
+    rolled = acled_obs.aggregate(**kw).to_polars()
+    assert any(p.name.startswith("cube-rollup-cell-v1-") for p in (acled_obs.home / "cache").iterdir())
+    acled_obs._cube_no_rollup = True
+    try:
+        direct = acled_obs.aggregate(**kw).to_polars()
+    finally:
+        acled_obs._cube_no_rollup = False
+    assert rolled.height > 0 and rolled.equals(direct)

@@ -35,6 +35,9 @@ BREAKDOWNS = ("category", "sub_event_type", "type_of_violence", "actor", "intera
 ADMIN = "sw_admin"
 ROLLUP = "events_rollup"
 ROLLUP_ADMIN = "events_rollup_admin"
+ROLLUP_CELL = "events_rollup_cell"
+#: Periods a per-month rollup can answer (days and weeks need days).
+MONTHLY_PERIODS = ("month", "quarter", "year")
 ROLLUP_BREAKDOWNS = ("category", "source")
 BLOC_MONTHS = "sw_bloc_months"
 BLOC_FILTER = "sw_bloc_filter"
@@ -101,11 +104,20 @@ class CubeSpec:
         """Answerable from a per-day rollup: country, bloc or admin units, additive measures,
         breakdowns the rollup keeps (at country level ``spread`` equals ``as-coded``; admin
         units under ``spread`` need every event's shares)."""
-        return (self.unit in ("country", "bloc", "admin1", "admin2") and "actors" not in self.measures
-                and set(self.breakdown) <= set(ROLLUP_BREAKDOWNS) and not self.spread)
+        if "actors" in self.measures or not set(self.breakdown) <= set(ROLLUP_BREAKDOWNS) or self.spread:
+            return False
+        if self.unit == "priogrid":
+            # the cell rollup is per month: only month-aligned questions, and no bloc
+            # (bloc date bounds may fall mid-month)
+            return (self.period in MONTHLY_PERIODS and not self.blocs
+                    and (self.start is None or self.start.day == 1)
+                    and (self.end is None or (self.end + dt.timedelta(days=1)).day == 1))
+        return self.unit in ("country", "bloc", "admin1", "admin2")
 
     @property
     def rollup_view(self) -> str:
+        if self.unit == "priogrid":
+            return ROLLUP_CELL
         return ROLLUP_ADMIN if self.unit in ("admin1", "admin2") else ROLLUP
 
     @property
@@ -327,13 +339,20 @@ def spread_input_sql(spec: CubeSpec) -> tuple[str, dict]:
             f"FROM events e LEFT JOIN {ADMIN} a ON {ADMIN_ON} WHERE {where}"), params
 
 
-def rollup_sql(admin: bool = False) -> str:
+def rollup_sql(admin: bool = False, cell: bool = False) -> str:
     """The per-day rollup of the ``events`` view: additive measures by source, country, day,
     category and whether the event is located exactly (and, with ``admin``, admin1/admin2 from
     ``sw_admin``). Country, bloc and admin aggregates read it instead of every event (far fewer
-    rows); the caller caches it per snapshot, since a snapshot never changes."""
-    keys = ["e.source", "e.country_iso3", "e.date_start", "e.category", "(e.geo_precision = 'exact')"]
+    rows); the caller caches it per snapshot, since a snapshot never changes.
+
+    With ``cell``: per PRIO-GRID cell and *month* (``date_start`` is then the month's first
+    day): cells x days would be nearly as many rows as events."""
+    day = month_sql("e.date_start") if cell else "e.date_start"
+    keys = ["e.source", "e.country_iso3", day, "e.category", "(e.geo_precision = 'exact')"]
     names = ["source", "country_iso3", "date_start", "category", "is_exact"]
+    if cell:
+        keys.append("e.priogrid_gid")
+        names.append("priogrid_gid")
     join = ""
     if admin:
         keys += ["a.admin1_code", "a.admin1_name", "a.admin2_code", "a.admin2_name"]
@@ -355,7 +374,8 @@ def places_sql() -> str:
 
 def core_queries(spec: CubeSpec) -> list[str]:
     """Every query text the cube would run for ``spec`` (for the portability test)."""
-    out = [measures_sql(spec)[0], coverage_sql(spec.sources)[0], rollup_sql(), rollup_sql(admin=True)]
+    out = [measures_sql(spec)[0], coverage_sql(spec.sources)[0], rollup_sql(), rollup_sql(admin=True),
+           rollup_sql(cell=True)]
     if spec.rollup_eligible:
         from dataclasses import replace
 
