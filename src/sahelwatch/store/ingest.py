@@ -33,7 +33,8 @@ from .layout import Layout, fsync_dir, fsync_file
 from .lock import IngestLock
 
 ROW_GROUP = 16_384  # small row groups: a country-year filter skips most of each sorted batch file
-COMPRESSION = "zstd"
+#: how every part is written (zstd level 1: nearly zstd-3 sizes at lz4-like cost)
+PARQUET = {"compression": "zstd", "compression_level": 1, "row_group_size": ROW_GROUP}
 CRASH_POINTS = ("parsed", "staged", "moved", "committed")
 
 
@@ -174,8 +175,7 @@ class _Writer:
                 continue
             path, df = item
             try:
-                df.write_parquet(path, compression=COMPRESSION, row_group_size=ROW_GROUP,
-                                 statistics=True)
+                df.write_parquet(path, **PARQUET, statistics=True)
             except BaseException as e:  # re-raised in close()
                 self._error = e
 
@@ -448,19 +448,18 @@ def _write_parts(layout: Layout, job: Path, snap_id: int, parsed, staged: Staged
         if frames:
             parts["events"] = [job / "events.parquet"]
             pl.concat(frames, how="vertical_relaxed").sink_parquet(
-                parts["events"][0], compression=COMPRESSION, row_group_size=ROW_GROUP)
+                parts["events"][0], **PARQUET)
         if staged.raw and (keep is None or keep.len()):
             parts["raw"] = [job / "raw.parquet"]
-            _kept(staged.raw, keep).sink_parquet(parts["raw"][0], compression=COMPRESSION,
-                                                 row_group_size=ROW_GROUP)
+            _kept(staged.raw, keep).sink_parquet(parts["raw"][0], **PARQUET)
     if plan.closures.height:
         parts["closures"] = [job / "closures.parquet"]
-        plan.closures.write_parquet(parts["closures"][0], compression=COMPRESSION, row_group_size=ROW_GROUP)
+        plan.closures.write_parquet(parts["closures"][0], **PARQUET)
     if plan.problems.height:
         q = fill_lines(plan.problems, parsed.csv_path, parsed.encoding).with_columns(
             pl.lit(snap_id, pl.Int64).alias("snapshot"), pl.lit(parsed.path.name).alias("file"))
         parts["quarantine"] = [job / "quarantine.parquet"]
-        q.sort(["row", "field"]).write_parquet(parts["quarantine"][0], compression=COMPRESSION)
+        q.sort(["row", "field"]).write_parquet(parts["quarantine"][0], **PARQUET)
     for paths in parts.values():
         for p in paths:
             fsync_file(p)
