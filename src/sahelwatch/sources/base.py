@@ -103,7 +103,9 @@ def problem_frame(raw: RawBatch, found, header: list[str]):
 def stream(csv_path: Path, header: list[str], transform, parsed_ref: list) -> Iterator:
     """Run ``transform(raw_batch) -> (accepted, found)`` over the file's batches."""
 
-    for raw in iter_strings(csv_path, header):
+    from . import _csvread
+
+    for raw in iter_strings(csv_path, header, _csvread.BATCH_ROWS):  # read now: tests shrink it
         if raw is RESET:
             yield RESET
             continue
