@@ -94,31 +94,21 @@ class Observatory(CubeMixin, WarningMixin):
             sql = "SELECT * FROM empty_events"
             con.register("empty_events", query.events_table(self.layout, query.EventFilter(), snaps))
         if places:
-            assigned = self._admin_cache(con, sql, snaps, as_of)
-            sql = (f"SELECT e.*, p.admin1_code, p.admin1_name, p.admin2_code, p.admin2_name, p.admin_match, "
-                   f"p.admin_boundary_set FROM ({sql}) e LEFT JOIN read_parquet('{assigned}') p "
-                   f"USING (event_key, snapshot_from)")
-        con.execute(f"CREATE VIEW events AS {sql}")
+            # admin units per distinct place (stated country, lat, lon): the cache the cube
+            # keeps too, so one point-in-polygon pass serves every analytics command
+            from .analytics import sqlcore
+            from .places import BoundarySet
+
+            bset = BoundarySet.load(self.home)
+            con.execute(f"CREATE TEMP VIEW sw_events_plain AS {sql}")
+            con.execute("CREATE TEMP VIEW events AS SELECT * FROM sw_events_plain")  # what the lookup reads
+            self._cube_admin(con, snaps, as_of, bset)
+            con.execute("DROP VIEW events")
+            sql = (f"SELECT e.*, a.admin1_code, a.admin1_name, a.admin2_code, a.admin2_name, a.admin_match, "
+                   f"'{bset.id.replace(chr(39), chr(39) * 2)}' AS admin_boundary_set "
+                   f"FROM sw_events_plain e LEFT JOIN {sqlcore.ADMIN} a ON {sqlcore.ADMIN_ON}")
+        con.execute(f"CREATE {'TEMP ' if places else ''}VIEW events AS {sql}")
         return con
-
-    def _admin_cache(self, con, sql: str, snaps, as_of: int | None) -> str:
-
-        from .places import BoundarySet, assign_admin
-
-        bset = BoundarySet.load(self.home)
-        snap = as_of if as_of is not None else max((s.id for s in snaps), default=0)
-        cache = self.home / "cache" / f"admin-{snap:06d}-{bset.id}.parquet"
-        if not cache.exists():
-            cache.parent.mkdir(exist_ok=True)
-            df = con.sql(f"SELECT event_key, snapshot_from, latitude, longitude, country_iso3, admin1, admin2 "
-                         f"FROM ({sql})").pl()
-            out = assign_admin(df, bset).select(
-                "event_key", "snapshot_from", "admin1_code", "admin1_name", "admin2_code", "admin2_name",
-                "admin_match", "admin_boundary_set")
-            tmp = cache.with_name(cache.name + f".tmp-{id(out)}")
-            out.write_parquet(tmp)
-            tmp.replace(cache)
-        return str(cache).replace("'", "''")
 
     @property
     def blocs(self):
