@@ -10,6 +10,7 @@
       quarantine/000001-0000.parquet rejected rows of snapshot 1: row, line, field, value, reason, raw
       staging/                   work in progress of an ingest; never read by queries
       catalog.duckdb             DuckDB views over the committed Parquet (derived; delete to rebuild)
+      cache/                     derived per-snapshot tables of the analytics (delete freely)
       ingest.lock                held by the one ingest allowed at a time
 
 A snapshot exists if and only if its manifest exists. Parquet files without a
