@@ -5,7 +5,7 @@
 
 1. build (once, reused afterwards): ``--files`` synthetic ACLED files of ``--rows`` rows
    (``generate_acled`` with seeds 101, 102...), ids made unique across files
-   (``MLI8530`` -> ``MLI03000008530`` for file 3: without this, equal ids in later files
+   (``MLI8530`` -> ``MLI030000008530`` for file 3: without this, equal ids in later files
    would count as revisions), each ingested as its own snapshot, each CSV deleted
    after its ingest;
 2. for each query — country-month, admin1-week, priogrid-month, one bloc's
@@ -27,68 +27,21 @@ repeat places far more, which makes the lookup much smaller.
 from __future__ import annotations
 
 import argparse
-import shutil
 import statistics
 import sys
 import time
 from pathlib import Path
 
-OUT = Path(__file__).parent / "out"
-
-
-def _pct(xs: list[float], q: float) -> float:
-    xs = sorted(xs)
-    k = (len(xs) - 1) * q
-    lo, hi = int(k), min(int(k) + 1, len(xs) - 1)
-    return xs[lo] + (xs[hi] - xs[lo]) * (k - lo)
-
-
-def timed(fn, runs: int) -> tuple[list[float], object]:
-    out, res = [], None
-    for _ in range(runs):
-        t = time.perf_counter()
-        res = fn()
-        out.append(time.perf_counter() - t)
-    return out, res
-
-
-def build(home: Path, files: int, rows: int) -> None:
-    import polars as pl
-
-    import sahelwatch
-    from sahelwatch.fixtures.generator import generate_acled
-
-    if home.exists():
-        shutil.rmtree(home)
-    obs = sahelwatch.open(home)
-    tmp = OUT / "analytics-tmp"
-    tmp.mkdir(parents=True, exist_ok=True)
-    for k in range(1, files + 1):
-        csv = tmp / f"acled_{k:02d}.csv"
-        t0 = time.perf_counter()
-        generate_acled(csv, rows, seed=100 + k)
-        t1 = time.perf_counter()
-        df = pl.read_csv(csv, infer_schema=False)
-        iso, num = pl.col("event_id_cnty").str.slice(0, 3), pl.col("event_id_cnty").str.slice(3)
-        df = df.with_columns((iso + pl.lit(f"{k:02d}") + num.str.zfill(9)).alias("event_id_cnty"))
-        df.write_csv(csv)
-        del df
-        t2 = time.perf_counter()
-        rep = obs.ingest("acled", csv)
-        t3 = time.perf_counter()
-        csv.unlink()
-        print(f"  file {k}/{files}: generate {t1 - t0:.1f}s, unique ids {t2 - t1:.1f}s, ingest {t3 - t2:.1f}s "
-              f"(snapshot {rep.snapshot}, new {rep.counts['new']:,}, changed {rep.counts['changed']:,})", flush=True)
-    shutil.rmtree(tmp, ignore_errors=True)
+from _common import OUT, build_store, pct, timed  # bench/ is on sys.path when a script here runs
 
 
 def report(name: str, ours: list[float], floor: list[float], peer: list[float] | None, target_ms: float | None = None):
     m, f = statistics.median(ours), statistics.median(floor)
-    line = (f"{name:<28} sahelwatch median {m * 1000:8.1f} ms  p95 {_pct(ours, .95) * 1000:8.1f} | "
-            f"duckdb floor median {f * 1000:8.1f} ms  p95 {_pct(floor, .95) * 1000:8.1f} | ratio {m / f:5.2f}x")
+    line = (f"{name:<28} sahelwatch median {m * 1000:8.1f} ms  p95 {pct(ours, .95) * 1000:8.1f} | "
+            f"duckdb floor median {f * 1000:8.1f} ms  p95 {pct(floor, .95) * 1000:8.1f} | ratio {m / f:5.2f}x")
     if peer:
         p = statistics.median(peer)
-        line += f" | pandas median {p * 1000:8.0f} ms  p95 {_pct(peer, .95) * 1000:8.0f} | speed-up {p / m:5.1f}x"
+        line += f" | pandas median {p * 1000:8.0f} ms  p95 {pct(peer, .95) * 1000:8.0f} | speed-up {p / m:5.1f}x"
     if target_ms is not None:
         line += f" | target < {target_ms:.0f} ms: {'met' if m * 1000 < target_ms else 'MISSED'}"
     print(line, flush=True)
@@ -114,7 +67,7 @@ def main(argv=None) -> int:
     if a.rebuild or not (home / "store.json").exists():
         print(f"Building a store of {total:,} generated ACLED events in {home} ...", flush=True)
         t = time.perf_counter()
-        build(home, a.files, a.rows)
+        build_store(home, a.files, a.rows)
         print(f"  built in {time.perf_counter() - t:.0f}s", flush=True)
     obs = sahelwatch.open(home)
     files = sorted(str(p) for p in (home / "events").glob("*.parquet"))

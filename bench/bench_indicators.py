@@ -23,57 +23,13 @@ from __future__ import annotations
 
 import argparse
 import json
-import shutil
 import statistics
 import sys
 import time
 from pathlib import Path
 
-OUT = Path(__file__).parent / "out"
+from _common import OUT, build_store, pct, timed  # bench/ is on sys.path when a script here runs
 ON = "2024-12-31"
-
-
-def pct(xs: list[float], q: float) -> float:
-    xs = sorted(xs)
-    k = (len(xs) - 1) * q
-    lo, hi = int(k), min(int(k) + 1, len(xs) - 1)
-    return xs[lo] + (xs[hi] - xs[lo]) * (k - lo)
-
-
-def timed(fn, runs: int) -> tuple[list[float], object]:
-    out, res = [], None
-    for _ in range(runs):
-        t = time.perf_counter()
-        res = fn()
-        out.append(time.perf_counter() - t)
-    return out, res
-
-
-def build(home: Path, files: int, rows: int) -> None:
-    import polars as pl
-
-    import sahelwatch
-    from sahelwatch.fixtures.generator import generate_acled
-
-    if home.exists():
-        shutil.rmtree(home)
-    obs = sahelwatch.open(home)
-    tmp = OUT / "indicators-tmp"
-    tmp.mkdir(parents=True, exist_ok=True)
-    for k in range(1, files + 1):
-        csv = tmp / f"acled_{k:02d}.csv"
-        t0 = time.perf_counter()
-        generate_acled(csv, rows, seed=100 + k)
-        df = pl.read_csv(csv, infer_schema=False)
-        iso, num = pl.col("event_id_cnty").str.slice(0, 3), pl.col("event_id_cnty").str.slice(3)
-        df.with_columns((iso + pl.lit(f"{k:02d}") + num.str.zfill(10)).alias("event_id_cnty")).write_csv(csv)
-        del df
-        t1 = time.perf_counter()
-        rep = obs.ingest("acled", csv)
-        csv.unlink()
-        print(f"  file {k}/{files}: generate {t1 - t0:.1f}s, ingest {time.perf_counter() - t1:.1f}s "
-              f"(snapshot {rep.snapshot}, new {rep.counts['new']:,})", flush=True)
-    shutil.rmtree(tmp, ignore_errors=True)
 
 
 def line(name: str, xs: list[float]) -> dict:
@@ -99,7 +55,7 @@ def main(argv=None) -> int:
     if a.rebuild or not (home / "store.json").exists():
         print(f"Building a store of {a.files * a.rows:,} generated ACLED events in {home} ...", flush=True)
         t = time.perf_counter()
-        build(home, a.files, a.rows)
+        build_store(home, a.files, a.rows)
         print(f"  built in {time.perf_counter() - t:.0f}s", flush=True)
     obs = sahelwatch.open(home)
     files = sorted(str(p) for p in (home / "events").glob("*.parquet"))

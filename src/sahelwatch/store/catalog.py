@@ -13,8 +13,6 @@ from __future__ import annotations
 from . import manifest, state
 from .layout import Layout
 
-VIEWS = ("events", "event_versions", "closures", "snapshots", "quarantine")
-
 
 def built_for(layout: Layout) -> int | None:
     import duckdb

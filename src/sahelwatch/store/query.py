@@ -42,12 +42,6 @@ class EventFilter:
         return " AND ".join(clauses), params
 
 
-def connect():
-    import duckdb
-
-    return duckdb.connect()
-
-
 def check_as_of(snaps: list[manifest.Snapshot], as_of: int | None) -> None:
     if as_of is not None and as_of not in {s.id for s in snaps}:
         raise SnapshotNotFound(as_of, sorted(s.id for s in snaps))
@@ -63,7 +57,9 @@ def events_table(layout: Layout, flt: EventFilter, snaps=None):
     sql = state.versions_sql(layout, snaps, flt.as_of, where=where, closure_where=replace(flt, source=()).where("c")[0])
     if sql is None:
         return pa.table({c: pa.array([], type=_arrow_type(c)) for c in schema.STORED})
-    con = connect()
+    import duckdb
+
+    con = duckdb.connect()
     try:
         return con.sql(f"SELECT * FROM ({sql}) ORDER BY date_start, event_key", params=params).to_arrow_table()
     finally:
