@@ -28,6 +28,8 @@ class Snapshot:
     warnings: list[str] = field(default_factory=list)
     coverage_end: str | None = None
     sahelwatch_version: str = ""
+    sample: bool = False  # the file is known to be a sample (--sample, --partial): claims say "in this sample"
+    series: dict | None = None  # series snapshots: name, format, measures, period kind, units, first/last period
 
     def to_dict(self) -> dict:
         return asdict(self)
