@@ -98,6 +98,25 @@ class SeriesNamespace:
         _, snap = self._snapshot(source_or_name, snapshot)
         return series_store.changes(self._obs.layout, snap)
 
+    def as_events(self, source_or_name, measure=None, *, as_of=None):
+        """A monthly series in the columns bloc comparisons read from events (``country_iso3, date_start,
+        fatalities_best/_low/_high, source``): one row per country-month, ``source`` = ``series:<name>``.
+        ``measure`` defaults to ``fatalities_all`` (else the series' only measure)."""
+        import polars as pl
+
+        _, snap = self._snapshot(source_or_name, as_of)
+        if snap.series["period_kind"] != "month":
+            raise UsageError(f"series {snap.series['name']!r} holds yearly values; bloc comparisons run by month")
+        have = snap.series["measures"]
+        m = measure or ("fatalities_all" if "fatalities_all" in have else have[0] if len(have) == 1 else None)
+        if m is None:
+            raise UsageError("name the series measure", choices=have)
+        df = self.table(snap.series["name"], _measure(m, snap), as_of=as_of)
+        v = pl.col("value")
+        return df.select("country_iso3", pl.col("period").alias("date_start"), v.alias("fatalities_best"),
+                         v.alias("fatalities_low"), v.alias("fatalities_high"),
+                         pl.lit(snap.source).alias("source"))
+
     # -- the analytics surface, called by obs.aggregate / obs.trend -------------------------------------------
 
     def _membership(self, registry, blocs, first, last, membership, period_kind):

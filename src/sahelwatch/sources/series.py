@@ -120,7 +120,9 @@ def _value(v) -> tuple[float | None, str | None]:
         return None, "not a number"
     if x < 0:
         return None, "negative value"
-    return x, None
+    # rounded to 1e-6: VIEWS' 2023 files hold counts with float noise (97.99999999999999 for 98), which
+    # would otherwise read as revisions between vintages
+    return round(x, 6), None
 
 
 class _Collector:
