@@ -34,6 +34,7 @@ class SeriesNamespace:
     def __init__(self, obs):
         self._obs = obs
         self._members: dict = {}
+        self._states: dict = {}
 
     def __repr__(self) -> str:
         return f"<series of {self._obs.home}: {', '.join(d['series'] for d in self.list()) or 'none'}>"
@@ -64,7 +65,11 @@ class SeriesNamespace:
         from .store import series_store
 
         snaps, snap = self._snapshot(source_or_name, as_of)
-        return snaps, snap, series_store.state(self._obs.layout, snap)
+        # a committed snapshot never changes: its cells are read once per Observatory
+        key = (snap.id, snap.sha256)
+        if key not in self._states:
+            self._states = {key: series_store.state(self._obs.layout, snap)} | dict(list(self._states.items())[:7])
+        return snaps, snap, self._states[key]
 
     def table(self, source_or_name, measure=None, *, country=None, start=None, end=None, as_of=None):
         """The series' values (Polars): ``series, country_iso3, gwno, period`` (pl.Date, first day of the

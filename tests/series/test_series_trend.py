@@ -64,7 +64,8 @@ def test_dynamic_membership_counts_aes_only_from_its_founding(ged):
     res = ged.trend(measure="fatalities_all", period="year", bloc="AES", source="series:ged_cm_251")
     r = res.to_polars().row(0, named=True)
     # AES (charter 16 Sep 2023) counts from October 2023: 2023 is incomplete, 2024 the only complete year
-    assert r["n_periods"] == 1 and r["latest_period"] == "2024" and r["complete_years"] >= 5
+    assert r["n_periods"] == 1 and r["latest_period"] == "2024" and r["complete_years"] == 1
+    assert "the only complete period" in r["answer_en"] and "Caution: only 1 complete year" in r["answer_en"]
     month = ged.aggregate(by="bloc", bloc="AES", period="month", source="series:ged_cm_251",
                           start="2023-09-01", end="2023-12-31").to_polars()
     # September 2023 has no member state: no row (not a zero)

@@ -8,8 +8,9 @@
   ``record_text`` starts with "In this sample," and a caveat says the figures
   are not the unit's totals;
 - ``coverage``: which files, which years, complete or sampled;
-- ``complete_years``: complete calendar years of data the claim stands on; under
-  :data:`MIN_YEARS` the claim says so;
+- ``complete_years``: complete calendar years of data the claim stands on (the data's
+  whole years, or fewer when the unit has fewer complete periods); under :data:`MIN_YEARS`
+  the claim says so;
 - ``answer_en`` / ``answer_fr``: one sentence per unit ("2024 is the highest of
   36 complete years (1989–2024) …"), French with French number format.
 
@@ -110,6 +111,8 @@ def sentence(row: dict, lang: str, *, unit: str, period: str, measure: str, peak
                         else f"le plus haut depuis {row['record_since']}"))
             if peak[0] is not None and peak[1] != row.get("previous_period"):
                 core += f" (sommet : {num(peak[0], 'fr')} en {peak[1]})"
+        elif n == 1:
+            core = f"{lab} : {num(v, 'fr')} {mname} ; seule période complète, donc pas de comparaison possible"
         else:
             core = f"{lab} : {num(v, 'fr')} {mname} ({n} {noun} {cpl})"
         if row.get("slope_pct") is not None:
@@ -131,6 +134,8 @@ def sentence(row: dict, lang: str, *, unit: str, period: str, measure: str, peak
                    else f"the highest since {row['record_since']}"))
         if peak[0] is not None and peak[1] != row.get("previous_period"):
             core += f" (peak {num(peak[0])} in {peak[1]})"
+    elif n == 1:
+        core = f"{lab}: {num(v)} {mname}; the only complete period, so no comparison is possible"
     else:
         core = f"{lab}: {num(v)} {mname} ({n} complete {noun})"
     if row.get("slope_pct") is not None:
@@ -178,25 +183,29 @@ def honest(summary, series, meta: dict, *, keys: list[str], measure: str, period
         extra_caveats.append(f"{IN_SAMPLE_EN.lower()}: {', '.join(sample_files)} is a sample, not a complete "
                              "record; records and slopes describe the sample, not the unit")
     extra_caveats += [str(n) for n in notes]
-    if years < MIN_YEARS:
-        extra_caveats.append(f"the record claim stands on {years} complete year(s) of coverage ({cov_years}), "
-                             f"fewer than {MIN_YEARS}")
+    from .periods import PER_YEAR
+
     rows = []
     for r in summary.iter_rows(named=True):
         key_vals = [r.get(k) for k in keys]
         peak = _peak(series, keys, key_vals, measure) if series is not None and series.height else (None, None)
         r = dict(r)
+        # the years this unit's claim stands on: the data's complete years, or fewer when the unit's
+        # complete periods are fewer (a bloc that exists for part of the span, periods left out)
+        ry = min(years, int(r.get("n_periods") or 0) // PER_YEAR[period])
+        short = ([f"the record claim stands on {ry} complete year(s) of coverage ({cov_years}), fewer than "
+                  f"{MIN_YEARS}"] if ry < MIN_YEARS else [])
         if sample and r.get("record_text"):
             r["record_text"] = f"{IN_SAMPLE_EN}, {r['record_text'][0].lower()}{r['record_text'][1:]}"
-        if years < MIN_YEARS and r.get("record_text"):
-            r["record_text"] += f" (only {years} complete year(s) of coverage)"
-        r["caveats"] = extra_caveats + list(r.get("caveats") or [])
+        if ry < MIN_YEARS and r.get("record_text"):
+            r["record_text"] += f" (only {ry} complete year(s) of coverage)"
+        r["caveats"] = extra_caveats + short + list(r.get("caveats") or [])
         r["sample"] = sample
         r["coverage"] = coverage_text
-        r["complete_years"] = years
+        r["complete_years"] = ry
         for lang in ("en", "fr"):
             r[f"answer_{lang}"] = sentence(r, lang, unit=_unit_label(r, keys, lang), period=period,
-                                           measure=measure, peak=peak, sample=sample, years=years,
+                                           measure=measure, peak=peak, sample=sample, years=ry,
                                            coverage_years=cov_years)
         rows.append(r)
     return pl.DataFrame(rows, infer_schema_length=None), meta
