@@ -155,7 +155,7 @@ class SeriesNamespace:
         snaps, snap, cells, by, per, blocs, registry, s, e = self._prepare(
             source=source, by=by, period=period, measures=measures, country=country, bloc=bloc, start=start,
             end=end, as_of=as_of)
-        ms = split_list(measures)
+        ms = list(split_list(measures))
         if not ms or ms == ["events", "fatalities_best"]:  # the events' default: take the series' own measures
             ms = snap.series["measures"]
         ms = [_measure(m, snap) for m in ms]

@@ -4,6 +4,7 @@ bloc (computed here in plain Python from the files), "in this sample" wherever a
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -143,3 +144,25 @@ def test_demo_prints_the_answer_per_aes_state_and_bloc(tmp_path):
     obs = sahelwatch.open(tmp_path / "d")
     assert [d["series"] for d in obs.series.list()] == ["views_cm", "ged_cm_251"]
     assert obs.snapshots()[0].sample and not obs.snapshots()[1].sample
+
+
+NIGER_1990 = Path("/work/shared/data/views/challenge2024_kaylanhua/niger_cm_features_1990_2024.parquet")
+
+
+@pytest.mark.skipif(not NIGER_1990.is_file(), reason="shared VIEWS data not available")
+def test_niger_views_1990_2024_reads_as_its_own_series(obs):
+    import pyarrow.parquet as pq
+
+    yearly: dict = {}
+    for r in pq.read_table(NIGER_1990, columns=["month_id", "ged_sb"]).to_pylist():
+        y = 1980 + (r["month_id"] - 1) // 12
+        yearly[y] = yearly.get(y, 0) + r["ged_sb"]
+    assert (yearly[2015], yearly[2016], yearly[2017]) == (368, 274, 234)  # SOURCES.md
+    rep = obs.ingest("series", NIGER_1990, format="views-cm", name="views_niger")
+    assert rep.counts["accepted"] == 412 and "fatalities_all not derived" in rep.warnings[0]
+    res = obs.trend(measure="fatalities_sb", period="year", country="NER", source="series:views_niger")
+    r = res.to_polars().row(0, named=True)
+    full = {y: v for y, v in yearly.items() if y < 2024}  # 2024: January-April only
+    latest, is_record, since = plain_record(full)
+    assert (r["latest_period"], r["is_record"], r["n_periods"]) == (str(latest), is_record, 34)
+    assert r["record_since"] == (None if since is None else str(since))

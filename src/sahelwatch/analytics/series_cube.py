@@ -92,7 +92,7 @@ def aggregate(cells, *, by: str, period: str, measures: list[str], countries=(),
         out = _names(P.label_frame(out, period))
         cols = ["country_iso3", "country_name", "period", "period_start", "period_end", *measures, "months",
                 "expected_months", "complete"]
-        return out.select(cols).sort("country_iso3", "period_start"), info
+        return _ints(out.select(cols), measures).sort("country_iso3", "period_start"), info
     if registry is None or not blocs:
         raise UsageError("--by bloc needs --bloc NAME")
     first = info["data_start"] or dt.date(1989, 1, 1)
@@ -124,7 +124,16 @@ def aggregate(cells, *, by: str, period: str, measures: list[str], countries=(),
     cols = ["bloc", "members", "period", "period_start", "period_end", *measures, "months", "expected_months",
             "complete"]
     info["membership"] = mm
-    return out.select(cols).sort("bloc", "period_start"), info
+    return _ints(out.select(cols), measures).sort("bloc", "period_start"), info
+
+
+def _ints(df, measures):
+    """Whole-number measures as Int64 (deaths are counts; a file with fractions keeps floats)."""
+    import polars as pl
+
+    casts = [pl.col(m).cast(pl.Int64) for m in measures
+             if df.height and df[m].drop_nulls().len() and (df[m].drop_nulls() % 1 == 0).all()]
+    return df.with_columns(casts) if casts else df
 
 
 def _names(df):
@@ -164,9 +173,16 @@ def trend(agg, info: dict, *, by: str, period: str, measure: str, start=None, en
         ds, de = info.get("data_start"), info.get("data_end")
         inner = [g for g in gaps if (ds is None or g[0] >= ds) and (de is None or g[1] <= de)]
         if inner and not include_incomplete:
-            res["caveats"].insert(0, "periods where the series lacks a value for some month (or member) are left "
-                                     "out: " + ", ".join(P.label(s, period) for s, _ in inner[:6])
+            res["caveats"].insert(0, "periods not fully covered (a month without a value, or without a member "
+                                     "state) are left out: " + ", ".join(P.label(s, period) for s, _ in inner[:6])
                                   + (" ..." if len(inner) > 6 else ""))
+        mm = info.get("membership")
+        if by == "bloc" and mm is not None and mm.height and ds is not None:
+            first = mm.filter(pl.col("bloc") == key[0])["month"].min()
+            if first is not None and first > ds:
+                res["caveats"].insert(0, f"{key[0]} has member states only from {first:%Y-%m} under this membership "
+                                         "rule; for the combined history of its members use --membership "
+                                         "on:YYYY-MM-DD (a fixed member list)")
         summaries.append(dict(zip(keys, key)) | res)
         ok = T.complete_mask(starts, period, info.get("data_start"), info.get("data_end"), start, end, gaps)
         series.append(g.with_columns(pl.Series("included", [bool(o or include_incomplete) for o in ok],

@@ -179,8 +179,7 @@ def _render_trend(res) -> None:
     for c in caveats:
         out.print(f"Caveat: {c}", highlight=False, markup=False)
     if m.get("coverage_text"):
-        out.print(f"Coverage: {m['coverage_text']}; {m.get('complete_years')} complete year(s)",
-                  highlight=False, markup=False)
+        out.print(f"Coverage: {m['coverage_text']}", highlight=False, markup=False)
     out.print(f"As of snapshot {m.get('as_of')}; data {m.get('data_start')}..{m.get('data_end')}; "
               f"precision {m.get('precision')}" + (f"; {m['membership_rule']}" if m.get("membership_rule") else ""),
               highlight=False, markup=False)
