@@ -162,3 +162,19 @@ def test_a_series_is_never_added_to_events(obs):
         obs.trend(measure="fatalities_all", country="MLI", source="series:ged_cm_251,ucdp")
     with pytest.raises(UsageError, match="no series"):
         obs.series.table("nope")
+
+
+def test_a_file_of_the_wrong_format_is_refused_in_one_line_and_writes_nothing(obs, tmp_path):
+    from click.testing import CliRunner
+
+    from sahelwatch.cli.main import cli
+    from sahelwatch.domain.errors import SourceFormatError
+
+    with pytest.raises(SourceFormatError, match="not a VIEWS country-month file"):
+        obs.ingest("series", WIDE, format="views-cm")
+    assert obs.snapshots() == [] and not list(obs.home.glob("series/*.parquet"))
+    out = CliRunner().invoke(cli, ["ingest", "series", str(WIDE), "--format", "wide", "--home", str(obs.home)])
+    assert out.exit_code == 2 and out.output.count("\n") == 1 and "needs --value" in out.output
+    out = CliRunner().invoke(cli, ["ingest", "series", str(WIDE), "--format", "wide", "--value", "deaths",
+                                   "--country-names", "iso3", "--home", str(obs.home)])
+    assert out.exit_code == 1 and "no column names a country" in out.output and out.output.count("\n") == 1

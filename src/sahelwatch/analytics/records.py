@@ -100,7 +100,7 @@ def sentence(row: dict, lang: str, *, unit: str, period: str, measure: str, peak
         return (f"{unit} : aucune période complète." if lang == "fr" else f"{unit}: no complete period.")
     if lang == "fr":
         if row.get("is_record"):
-            core = (f"{lab} est un record : le plus haut de {n} {noun} {cpl} ({span}), {num(v, 'fr')} {mname}"
+            core = (f"{lab} est un record : le niveau le plus élevé en {n} {noun} {cpl} ({span}), {num(v, 'fr')} {mname}"
                     + (f", au-dessus du précédent sommet de {num(peak[0], 'fr')} en {peak[1]}" if peak[0] is not None
                        else ""))
         elif row.get("record_since"):
@@ -108,7 +108,7 @@ def sentence(row: dict, lang: str, *, unit: str, period: str, measure: str, peak
                     f"{cpl} ({span}) ; " + (
                         f"en dessous de {row['previous_period']} ({num(row.get('previous_value'), 'fr')})"
                         if row["record_since"] == row.get("previous_period")
-                        else f"le plus haut depuis {row['record_since']}"))
+                        else f"le niveau le plus élevé depuis {row['record_since']}"))
             if peak[0] is not None and peak[1] != row.get("previous_period"):
                 core += f" (sommet : {num(peak[0], 'fr')} en {peak[1]})"
         elif n == 1:
