@@ -207,7 +207,7 @@ class SeriesNamespace:
         summary, meta = records.honest(summary, series, meta, keys=keys, measure=ms[0], period=per,
                                        sample_files=sample, coverage_text=coverage_text(snap, meta, sample),
                                        notes=(snap.series or {}).get("notes") or ())
-        return TrendResult(summary, meta, series=series)
+        return TrendResult(_bloc_hint(summary), meta, series=series)
 
     @staticmethod
     def _refuse(ignored: dict) -> None:
@@ -246,6 +246,26 @@ class SeriesNamespace:
                 "; a yearly series counts a state for a year when it was a member on 15 July"
                 if info_s.get("period_kind") == "year" else "")
         return meta
+
+
+def _bloc_hint(summary):
+    """A bloc that has members for only part of the series (AES from 2023-10 under the dynamic rule)
+    says so in its sentences, and how to see its states' combined history."""
+    import polars as pl
+
+    if "bloc" not in summary.columns or not summary.height:
+        return summary
+    rows = []
+    for r in summary.iter_rows(named=True):
+        hit = next((c for c in r.get("caveats") or [] if " has member states only from " in c), None)
+        if hit:
+            since = hit.split(" has member states only from ")[1][:7]
+            r["answer_en"] += (f" {r['bloc']} has member states only from {since} under this membership rule; "
+                               "a fixed member list (membership on:YYYY-MM-DD) gives its states' combined history.")
+            r["answer_fr"] += (f" {r['bloc']} n'a d'États membres qu'à partir de {since} selon cette règle ; une "
+                               "liste fixe (membership on:AAAA-MM-JJ) donne l'histoire cumulée de ses États.")
+        rows.append(r)
+    return pl.DataFrame(rows, infer_schema_length=None)
 
 
 def _measure(m: str, snap) -> str:

@@ -66,7 +66,8 @@ def test_dynamic_membership_counts_aes_only_from_its_founding(ged):
     r = res.to_polars().row(0, named=True)
     # AES (charter 16 Sep 2023) counts from October 2023: 2023 is incomplete, 2024 the only complete year
     assert r["n_periods"] == 1 and r["latest_period"] == "2024" and r["complete_years"] == 1
-    assert "the only complete period" in r["answer_en"] and "Caution: only 1 complete year" in r["answer_en"]
+    assert "the only complete period" in r["answer_en"] and "Caution: this stands on only 1 complete year(s)" in r["answer_en"]
+    assert "AES has member states only from 2023-10" in r["answer_en"] and "à partir de 2023-10" in r["answer_fr"]
     month = ged.aggregate(by="bloc", bloc="AES", period="month", source="series:ged_cm_251",
                           start="2023-09-01", end="2023-12-31").to_polars()
     # September 2023 has no member state: no row (not a zero)
@@ -110,7 +111,7 @@ def test_a_record_over_fewer_than_five_years_says_so(obs):
     r = res.to_polars().row(0, named=True)
     assert r["complete_years"] == 1
     assert "only 1 complete year(s) of coverage" in r["record_text"]
-    assert "Caution: only 1 complete year(s)" in r["answer_en"] and "Attention" in r["answer_fr"]
+    assert "Caution: this stands on only 1 complete year(s)" in r["answer_en"] and "Attention" in r["answer_fr"]
     assert any("fewer than 5" in c for c in r["caveats"])
 
 
@@ -166,3 +167,12 @@ def test_niger_views_1990_2024_reads_as_its_own_series(obs):
     latest, is_record, since = plain_record(full)
     assert (r["latest_period"], r["is_record"], r["n_periods"]) == (str(latest), is_record, 34)
     assert r["record_since"] == (None if since is None else str(since))
+
+
+def test_summary_and_trend_table_name_the_sample(obs, ged_sample):
+    obs.ingest("ucdp", ged_sample, release="23.1", sample=True)
+    assert obs.snapshots()[0].sample
+    out = CliRunner().invoke(cli, ["summary", "--home", str(obs.home)])
+    assert "In this sample: ged231_sample1000_global.csv is a sample" in out.output.replace("\n", " ")
+    tr = CliRunner().invoke(cli, ["trend", "--country", "COD", "--source", "ucdp", "--home", str(obs.home)])
+    assert "in this sample" in tr.output and "(in this sample)" in tr.output

@@ -122,7 +122,7 @@ def sentence(row: dict, lang: str, *, unit: str, period: str, measure: str, peak
         if sample:
             text = f"{IN_SAMPLE_FR}, {unit[0].lower() + unit[1:]} : {core} (un échantillon, pas le total)."
         if years < MIN_YEARS:
-            text += f" Attention : seulement {years} année(s) complète(s) de couverture ({coverage_years})."
+            text += f" Attention : cela ne repose que sur {years} année(s) complète(s) (données {coverage_years})."
         return text
     if row.get("is_record"):
         core = (f"{lab} is a record, the highest of {n} complete {noun} ({span}): {num(v)} {mname}"
@@ -145,7 +145,7 @@ def sentence(row: dict, lang: str, *, unit: str, period: str, measure: str, peak
     if sample:
         text = f"{IN_SAMPLE_EN}, {unit}: {core} (a sample, not the total)."
     if years < MIN_YEARS:
-        text += f" Caution: only {years} complete year(s) of coverage ({coverage_years})."
+        text += f" Caution: this stands on only {years} complete year(s) (data {coverage_years})."
     return text
 
 

@@ -168,6 +168,7 @@ def _render_trend(res) -> None:
             f"{_pct(r['slope_pct'])} ({_pct(r['slope_low_pct'])} to {_pct(r['slope_high_pct'])})")
         rec = "" if r["is_record"] is None else ("record" if r["is_record"] else f"since {r['record_since']}")
         rec += " (in this sample)" if rec and r.get("sample") else ""
+        slope += " in this sample" if slope and r.get("sample") else ""
         rows.append([*(r[c] for c in unit_cols), r["latest_period"], _num(r["latest_value"]), rec,
                      _change(r["change_previous"], r["change_previous_pct"], r["previous_value"]),
                      _change(r["change_last_year"], r["change_last_year_pct"], r["last_year_value"]), slope])

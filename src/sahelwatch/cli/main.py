@@ -202,8 +202,13 @@ def summary(as_of, as_json, home):
                     right={"events", "fatalities_best", "fatalities_low", "fatalities_high"}))
     out.print(f"As of snapshot {as_of or (snaps[-1].id if snaps else 0)}. Files: "
               + "; ".join(f"{s.file} ({s.source} {s.release or ''})".replace(" )", ")") for s in snaps))
-    out.print("Counts cover only the files ingested: the bundled GED file is a 1,000-event global sample, "
-              "and Candidate data are preliminary." if any("sample" in s.file for s in snaps) else "")
+    from ..store import samples
+
+    sampled = samples.sample_files(snaps)
+    out.print("Counts cover only the files ingested. In this sample: " + ", ".join(sampled)
+              + " is a sample (column sample), so its rows are the sample's totals, not the countries'; "
+                "Candidate data are preliminary." if sampled else "Counts cover only the files ingested.",
+              highlight=False, markup=False)
 
 
 @cli.command()
