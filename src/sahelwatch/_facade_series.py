@@ -218,6 +218,9 @@ class SeriesNamespace:
             raise UsageError("a series has no breakdowns (category, actor...): they exist for events only")
         if "precision" in used:
             raise UsageError("--precision applies to events; a series has one value per unit-period")
+        if used:  # any other event-only filter (category, actor...) would be silently meaningless
+            raise UsageError(f"{', '.join(sorted(used))}: filters for events; a series has one value per "
+                             "unit-period and measure")
 
     def _meta(self, snaps, snap, by, per, ms, blocs, membership, info, as_of) -> dict:
         from .analytics import periods as P

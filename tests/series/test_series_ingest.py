@@ -178,3 +178,33 @@ def test_a_file_of_the_wrong_format_is_refused_in_one_line_and_writes_nothing(ob
     out = CliRunner().invoke(cli, ["ingest", "series", str(WIDE), "--format", "wide", "--value", "deaths",
                                    "--country-names", "iso3", "--home", str(obs.home)])
     assert out.exit_code == 1 and "no column names a country" in out.output and out.output.count("\n") == 1
+
+
+FEAT_2018 = Path("/work/shared/data/views/challenge2023_toboden/cm_features_to_oct2018.parquet")
+FEAT_2024 = Path("/work/shared/data/views/challenge2024_kaylanhua/cm_features_2018_2024.parquet")
+
+
+@pytest.mark.skipif(not (FEAT_2018.is_file() and FEAT_2024.is_file()), reason="shared VIEWS data not available")
+def test_feature_vintages_count_revisions_cell_by_cell_and_partial_keeps_older_months(obs):
+    import pyarrow.parquet as pq
+
+    cols = ["month_id", "country_id", "ged_sb", "ged_ns", "ged_os"]
+
+    def cells(path):
+        out = {}
+        for r in pq.read_table(path, columns=cols).to_pylist():
+            vals = [round(float(r[c]), 6) for c in cols[2:]]
+            for name, v in zip(("sb", "ns", "os"), vals):
+                out[(r["month_id"], r["country_id"], name)] = v
+            out[(r["month_id"], r["country_id"], "all")] = round(sum(vals), 6)
+        return out
+
+    old, new = cells(FEAT_2018), cells(FEAT_2024)
+    changed = sum(1 for k in old if k in new and old[k] != new[k])
+    absent = sum(1 for k in old if k not in new)  # Nov-Dec 2017: only in the older slice
+    obs.ingest("series", FEAT_2018, format="views-cm", name="views_cm")
+    rep = obs.ingest("series", FEAT_2024, format="views-cm", name="views_cm", partial=True)
+    assert rep.counts["changed"] == changed and rep.counts["kept"] == absent == 2 * 191 * 4
+    assert 0.005 < changed / sum(1 for k in old if k in new) < 0.03  # "~1% of ged_* cells" (SOURCES.md)
+    t = obs.series.table("views_cm", "fatalities_sb", country="MLI", end="2017-12-31")
+    assert t.height == 2  # the partial ingest kept the months the newer file lacks
