@@ -208,3 +208,30 @@ def test_feature_vintages_count_revisions_cell_by_cell_and_partial_keeps_older_m
     assert 0.005 < changed / sum(1 for k in old if k in new) < 0.03  # "~1% of ged_* cells" (SOURCES.md)
     t = obs.series.table("views_cm", "fatalities_sb", country="MLI", end="2017-12-31")
     assert t.height == 2  # the partial ingest kept the months the newer file lacks
+
+
+INGEST = ("import sys, sahelwatch; sahelwatch.open(sys.argv[1]).ingest('series', sys.argv[2], format='wide', "
+          "value='fatalities_all', name='ged')")
+
+
+@pytest.mark.parametrize("point", ["moved", "committed"])
+def test_a_series_ingest_killed_before_its_manifest_leaves_no_snapshot(tmp_path, point):
+    import os
+    import subprocess
+    import sys
+
+    import sahelwatch
+
+    home = tmp_path / "h"
+    sahelwatch.open(home)
+    env = {**os.environ, "SAHELWATCH_CRASH_AT": point}
+    proc = subprocess.run([sys.executable, "-c", INGEST, str(home), str(WIDE)], env=env)
+    assert proc.returncode == -9  # SIGKILL at the checkpoint
+    obs = sahelwatch.open(home)
+    if point == "moved":  # parts written, no manifest: no snapshot, and the next ingest sweeps the parts
+        assert obs.snapshots() == [] and list(home.glob("series/*.parquet"))
+        rep = obs.ingest("series", WIDE, format="wide", value="fatalities_all", name="ged")
+        assert rep.snapshot == 1 and [p.name for p in home.glob("series/*.parquet")] == ["000001-0000.parquet"]
+    else:  # killed just after the manifest: the snapshot exists and is whole
+        assert [s.source for s in obs.snapshots()] == ["series:ged"]
+        assert obs.series.table("ged").height == 50544

@@ -176,3 +176,19 @@ def test_summary_and_trend_table_name_the_sample(obs, ged_sample):
     assert "In this sample: ged231_sample1000_global.csv is a sample" in out.output.replace("\n", " ")
     tr = CliRunner().invoke(cli, ["trend", "--country", "COD", "--source", "ucdp", "--home", str(obs.home)])
     assert "in this sample" in tr.output and "(in this sample)" in tr.output
+
+
+def test_series_changes_command_lists_revised_cells(tmp_path):
+    from series.test_series_ingest import V2024
+
+    home = str(tmp_path / "h")
+    run = CliRunner()
+    for f in (V2023, V2024):
+        assert run.invoke(cli, ["ingest", "series", str(f), "--format", "views-cm", "--name", "v", "--home",
+                                home]).exit_code == 0
+    out = run.invoke(cli, ["series", "--changes", "v", "--home", home])
+    assert out.exit_code == 0 and "changed 17" in out.output
+    rows = json.loads(run.invoke(cli, ["series", "--changes", "v", "--json", "--home", home]).output)
+    assert len(rows) == 17 and all(r["old_value"] != r["new_value"] for r in rows)
+    first = json.loads(run.invoke(cli, ["series", "--changes", "v", "--as-of", "1", "--json", "--home", home]).output)
+    assert first == []

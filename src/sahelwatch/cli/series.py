@@ -11,17 +11,24 @@ from ._common import console, friendly, home_option, table
 
 @click.command("series")
 @click.option("--as-of", type=int, help="Snapshot id: the series as they stood right after it.")
+@click.option("--changes", "changes_of", metavar="NAME",
+              help="Cells the latest snapshot of series NAME (or --as-of N) added, changed or removed.")
+@click.option("--limit", type=int, default=50, show_default=True, help="Rows shown by --changes.")
 @click.option("--json", "as_json", is_flag=True, help="Print as JSON.")
 @home_option
 @friendly
-def series_cmd(as_of, as_json, home):
+def series_cmd(as_of, changes_of, limit, as_json, home):
     """List the series in the store: source, measures, units, coverage, vintage, file, sample flag.
 
     A series is addressed as --source series:NAME by trend, aggregate and blocs compare.
     """
     import sahelwatch
 
-    items = sahelwatch.open(home, create=False).series.list(as_of=as_of)
+    obs = sahelwatch.open(home, create=False)
+    if changes_of:
+        _changes(obs, changes_of, as_of, limit, as_json)
+        return
+    items = obs.series.list(as_of=as_of)
     if as_json:
         click.echo(json.dumps(items, indent=2, ensure_ascii=False, default=str))
         return
@@ -32,6 +39,23 @@ def series_cmd(as_of, as_json, home):
     out.print(table("Series", cols, rows, right={"units", "snapshot", "cells"}))
     if not items:
         out.print("No series yet: sahelwatch ingest series FILE --format views-cm|wide|tidy (docs/series.md)")
+
+
+def _changes(obs, name, as_of, limit, as_json) -> None:
+    import polars as pl
+
+    df = obs.series.changes(name, as_of)
+    if as_json:
+        click.echo(json.dumps(df.with_columns(pl.col(pl.Date).cast(pl.String)).to_dicts(), ensure_ascii=False))
+        return
+    counts = df.group_by("change").len().sort("change")
+    out = console()
+    shown = df.head(limit) if limit and limit > 0 else df
+    out.print(table(f"Changes in series {name} ("
+                    + (", ".join(f"{c} {n:,}" for c, n in counts.iter_rows()) or "none: a first ingest, or no change")
+                    + ")", df.columns, [list(r) for r in shown.iter_rows()], right={"old_value", "new_value"}))
+    if shown.height < df.height:
+        out.print(f"... {df.height - shown.height:,} more rows (--limit, or --json)")
 
 
 def print_answer(frame, notes) -> None:

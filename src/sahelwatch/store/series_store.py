@@ -28,7 +28,7 @@ from ..domain.version import __version__
 from ..sources import series as S
 from ..sources.base import FileHasher
 from . import manifest
-from .ingest import PARQUET, IngestReport
+from .ingest import PARQUET, IngestReport, _checkpoint
 from .layout import Layout, fsync_dir, fsync_file
 from .lock import IngestLock
 
@@ -198,7 +198,9 @@ def ingest_series(layout: Layout, path: str | Path, *, format: str, name: str | 
                         "options": {k: str(v) for k, v in options.items() if v is not None and k != "mapping"},
                         "partial": bool(partial), "notes": [str(note)] if note else []},
             )
+            _checkpoint("moved")  # parts in place, no manifest yet: a crash here must leave no snapshot
             manifest.write(layout, snap)  # the commit point
+            _checkpoint("committed")
         finally:
             shutil.rmtree(job, ignore_errors=True)
     from . import catalog
