@@ -64,7 +64,7 @@ def sweep_orphans(layout: Layout) -> list[Path]:
 
     done = committed_ids(layout)
     removed = []
-    for kind in ("events", "closures", "raw", "quarantine"):
+    for kind in ("events", "closures", "raw", "quarantine", "series", "series_changes"):
         d = layout.home / kind
         for p in d.glob("*.parquet"):
             if p.name[:6].isdigit() and int(p.name[:6]) not in done:

@@ -57,16 +57,6 @@ def is_series(snap) -> bool:
     return snap.kind == KIND
 
 
-def _sweep(layout: Layout) -> None:
-    done = manifest.committed_ids(layout)
-    for kind in PARTS:
-        d = layout.home / kind
-        if d.is_dir():
-            for p in d.glob("*.parquet"):
-                if p.name[:6].isdigit() and int(p.name[:6]) not in done:
-                    p.unlink()
-
-
 def latest(snaps, name: str, as_of: int | None = None):
     """The snapshot holding series ``name`` as of ``as_of`` (None: latest); None if never ingested."""
     hits = [s for s in snaps if is_series(s) and s.source == PREFIX + name and (as_of is None or s.id <= as_of)]
@@ -145,8 +135,7 @@ def ingest_series(layout: Layout, path: str | Path, *, format: str, name: str | 
     source = PREFIX + name
     layout.check()
     with IngestLock(layout.lock, wait=wait):
-        manifest.sweep_orphans(layout)
-        _sweep(layout)
+        manifest.sweep_orphans(layout)  # series/ and series_changes/ parts too
         hasher = FileHasher(path)
         if progress:
             progress("read", 0, None)
