@@ -114,6 +114,21 @@ class TrendResult(TableResult):
         return f"<TrendResult {self._df.height} series, {self.meta.get('measure')} per {self.meta.get('period')}>"
 
 
+def _sample_claims(snaps, as_of, used, meta) -> dict:
+    """Which files a trend on events stands on, and which of them are samples (store/samples.py)."""
+    from .store import samples
+
+    srcs = set(used["source"]) if hasattr(used, "columns") else set(used)
+    files = samples.sample_files(snaps, srcs, as_of)
+    live = [s for s in snaps if (as_of is None or s.id <= as_of) and s.source in srcs]
+    ds, de = meta.get("data_start"), meta.get("data_end")
+    span = f"{ds:%Y-%m}..{de:%Y-%m}" if ds and de else "no data"
+    text = "; ".join(f"{s.file} ({s.source} {s.release or ''}".rstrip() + (", sample)" if s.file in files else ")")
+                     for s in live)
+    return {"sample_files": files,
+            "coverage_text": f"{text}: {span}; " + ("sampled" if files else "complete files")}
+
+
 class CubeMixin:
     """aggregate(), trend() — see sahelwatch.analytics."""
 
@@ -126,8 +141,14 @@ class CubeMixin:
 
         See ``docs/analytics-cube.md``. ``complete=True`` adds zero rows for empty
         unit-periods. Refuses to add ACLED and UCDP together (pick ``source=`` or
-        break down by source).
+        break down by source). ``source="series:<name>"`` aggregates a series (docs/series.md).
         """
+        from ._facade_series import is_series_source
+
+        if is_series_source(source):
+            return self.series._aggregate(source=source, by=by, period=period, measures=measures, country=country,
+                                          bloc=bloc, start=start, end=end, as_of=as_of, membership=membership,
+                                          breakdown=breakdown, precision=precision)
         spec, con, bset, snaps, admin = self._cube_setup(
             by=by, period=period, measures=measures, breakdown=breakdown, country=country, bloc=bloc, start=start,
             end=end, source=source, as_of=as_of, precision=precision, membership=membership, complete=complete,
@@ -150,9 +171,18 @@ class CubeMixin:
         ``by`` defaults to ``bloc`` when only blocs are named, else ``country``.
         Incomplete periods at either end are left out unless ``include_incomplete``;
         ``window`` fits the slope on the last N periods only. See ``docs/analytics-cube.md``.
+        ``source="series:<name>"`` reads a series (docs/series.md). Every summary row has ``answer_en``
+        and ``answer_fr`` (one sentence) and says whether it stands on a sample.
         """
-        from .analytics import cube, trend
+        from ._facade_series import is_series_source
+        from .analytics import cube, records, trend
         from .domain.errors import UsageError
+
+        if is_series_source(source):
+            return self.series._trend(source=source, measure=measure, period=period, by=by, country=country,
+                                      bloc=bloc, start=start, end=end, as_of=as_of, membership=membership,
+                                      include_incomplete=include_incomplete, window=window, min_periods=min_periods,
+                                      breakdown=breakdown, precision=precision)
 
         ms = split_list(measure)
         if len(ms) != 1:
@@ -191,6 +221,8 @@ class CubeMixin:
         meta |= {"measure": spec.measures[0], "method": trend.METHOD, "data_start": data_start,
                  "data_end": data_end, "include_incomplete": include_incomplete, "window": window,
                  "min_periods": int(min_periods)}
+        summary, meta = records.honest(summary, series, meta, keys=keys, measure=spec.measures[0],
+                                       period=spec.period, **_sample_claims(snaps, as_of, used, meta))
         return TrendResult(summary, meta, series=series)
 
     # -- shared -----------------------------------------------------------------------------------

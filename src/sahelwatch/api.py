@@ -37,7 +37,14 @@ class Observatory(CubeMixin, WarningMixin):
     def ingest(self, kind: str, path: str | Path, *, release: str | None = None,
                progress: Progress | None = None, wait: float = 0.0, partial: bool = False,
                **options) -> IngestReport:
-        """Ingest one file as a new snapshot. ``kind``: acled, acled-deletions, ucdp, ucdp-candidate, csv."""
+        """Ingest one file as a new snapshot. ``kind``: acled, acled-deletions, ucdp, ucdp-candidate, csv,
+        series (``format="views-cm"|"wide"|"tidy"``, ``name=``; see docs/series.md). ``sample=True``
+        (implied by ``partial``) marks the file a sample: claims from it say "in this sample"."""
+        if kind == "series":
+            from .store.series_store import ingest_series
+
+            return ingest_series(self.layout, path, release=release, progress=progress, wait=wait,
+                                 partial=partial, **options)
         return ingest(self.layout, kind, path, release=release, progress=progress, wait=wait,
                       partial=partial, **options)
 
@@ -109,6 +116,15 @@ class Observatory(CubeMixin, WarningMixin):
                    f"FROM sw_events_plain e LEFT JOIN {sqlcore.ADMIN} a ON {sqlcore.ADMIN_ON}")
         con.execute(f"CREATE {'TEMP ' if places else ''}VIEW events AS {sql}")
         return con
+
+    @property
+    def series(self):
+        """Unit-period series (VIEWS country-month, wide and tidy tables): ``list()``, ``table(...)``."""
+        if getattr(self, "_series", None) is None:
+            from ._facade_series import SeriesNamespace
+
+            self._series = SeriesNamespace(self)
+        return self._series
 
     @property
     def blocs(self):

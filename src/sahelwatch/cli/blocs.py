@@ -211,9 +211,15 @@ def institutions_cmd(obj: _Ctx, bloc: str, on: str | None, fmt: str) -> None:
     ))
 
 
-def _load_events(home: str | None, events_file: str | None):
-    """Canonical events: from a Parquet/CSV file, or from the store through the api facade."""
+def _load_events(home: str | None, events_file: str | None, source: str | None = None):
+    """Canonical events: from a Parquet/CSV file, or from the store through the api facade
+    (``source="series:NAME"``: a monthly series, one row per country-month)."""
     import polars as pl
+
+    if source and source.lower().startswith("series:") and not events_file:
+        from sahelwatch.api import Observatory
+
+        return Observatory(home, create=False).series.as_events(source)
 
     if events_file:
         p = Path(events_file)
@@ -230,7 +236,8 @@ _EVENT_OPTS = [
                  help="Store location (env SAHELWATCH_HOME)."),
     click.option("--events-file", type=click.Path(dir_okay=False), default=None,
                  help="Read canonical events from this Parquet/CSV file instead of the store."),
-    click.option("--source", default=None, help="Event source to use when the store holds several (acled, ucdp_ged...)."),
+    click.option("--source", default=None, help="Event source to use when the store holds several (acled, ucdp_ged...); "
+                                            "compare also takes series:NAME."),
     click.option("--measure", type=MEASURES, default="fatalities_best"),
     click.option("--format", "fmt", type=FORMATS, default="table"),
 ]
@@ -258,7 +265,7 @@ def compare_cmd(obj: _Ctx, blocs, align, months, months_before, rule, home, even
     from sahelwatch.blocs.analysis import compare
 
     reg = obj.registry
-    df = compare(reg, _load_events(home, events_file), list(blocs), align=align, measure=measure, months=months,
+    df = compare(reg, _load_events(home, events_file, source), list(blocs), align=align, measure=measure, months=months,
                  rule=rule, source=source, months_before=months_before)
     rule_text = df["rule_text"][0]
     pop = df["population_source"][0]

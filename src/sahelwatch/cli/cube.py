@@ -27,7 +27,8 @@ def _selection(fn):
                      help="Membership rule: dynamic (member on the 15th of the month) or on:YYYY-MM-DD."),
         click.option("--from", "start", help="First date (YYYY-MM-DD), on date_start."),
         click.option("--to", "end", help="Last date (YYYY-MM-DD), on date_start."),
-        click.option("--source", help="acled, ucdp (= ucdp_ged + ucdp_candidate), ucdp_ged, ucdp_candidate..."),
+        click.option("--source", help="acled, ucdp (= ucdp_ged + ucdp_candidate), ucdp_ged, ucdp_candidate..., "
+                                      "or series:NAME (sahelwatch series)."),
         click.option("--as-of", type=int, help="Snapshot id: what the store held right after it."),
         click.option("--precision", default="as-coded", show_default=True,
                      help="exact | as-coded | spread (imprecise events shared over cells)."),
@@ -166,6 +167,8 @@ def _render_trend(res) -> None:
         slope = "" if r["slope_pct"] is None else (
             f"{_pct(r['slope_pct'])} ({_pct(r['slope_low_pct'])} to {_pct(r['slope_high_pct'])})")
         rec = "" if r["is_record"] is None else ("record" if r["is_record"] else f"since {r['record_since']}")
+        rec += " (in this sample)" if rec and r.get("sample") else ""
+        slope += " in this sample" if slope and r.get("sample") else ""
         rows.append([*(r[c] for c in unit_cols), r["latest_period"], _num(r["latest_value"]), rec,
                      _change(r["change_previous"], r["change_previous_pct"], r["previous_value"]),
                      _change(r["change_last_year"], r["change_last_year_pct"], r["last_year_value"]), slope])
@@ -176,6 +179,8 @@ def _render_trend(res) -> None:
     caveats = list(dict.fromkeys(c for r in df.iter_rows(named=True) for c in (r["caveats"] or [])))
     for c in caveats:
         out.print(f"Caveat: {c}", highlight=False, markup=False)
+    if m.get("coverage_text"):
+        out.print(f"Coverage: {m['coverage_text']}", highlight=False, markup=False)
     out.print(f"As of snapshot {m.get('as_of')}; data {m.get('data_start')}..{m.get('data_end')}; "
               f"precision {m.get('precision')}" + (f"; {m['membership_rule']}" if m.get("membership_rule") else ""),
               highlight=False, markup=False)

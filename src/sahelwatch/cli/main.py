@@ -9,7 +9,7 @@ import click
 
 from ._common import ProgressBar, console, friendly, home_option, table
 
-INGEST_KINDS = ["acled", "acled-deletions", "ucdp", "ucdp-candidate", "csv"]
+INGEST_KINDS = ["acled", "acled-deletions", "ucdp", "ucdp-candidate", "csv", "series"]
 
 
 def _obs(home, create: bool = False):
@@ -44,17 +44,35 @@ def init(home):
 @click.option("--mapping", type=click.Path(exists=True, dir_okay=False), help="Column mapping YAML (kind csv).")
 @click.option("--partial", is_flag=True, help="UCDP GED: the file is an extract; do not delete absent events.")
 @click.option("--wait", type=float, default=0.0, show_default=True, help="Seconds to wait for another ingest.")
+@click.option("--sample", is_flag=True, help="The file is a sample: record and slope claims say 'in this sample'.")
+@click.option("--format", "series_format", help="series: views-cm | wide | tidy (docs/series.md).")
+@click.option("--name", help="series: the series name (default: the file stem); addressed as series:NAME.")
+@click.option("--value", help="series --format wide: the measure the cells hold (e.g. fatalities_all).")
+@click.option("--country-names", help="series --format wide: column names are ucdp (GED spellings), iso3 or gw.")
+@click.option("--period", help="series --format wide: month or year.")
+@click.option("--note", help="series: a caveat stored with the snapshot and repeated under every trend of it.")
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
 @home_option
 @friendly
-def ingest(kind, file, release, mapping, partial, wait, as_json, home):
-    """Ingest FILE as a new snapshot. KIND: acled, acled-deletions, ucdp, ucdp-candidate, csv."""
+def ingest(kind, file, release, mapping, partial, wait, sample, series_format, name, value, country_names, period,
+           note, as_json, home):
+    """Ingest FILE as a new snapshot. KIND: acled, acled-deletions, ucdp, ucdp-candidate, csv, series."""
     from ..domain.errors import UsageError
 
     if kind == "csv" and not mapping:
         raise UsageError("ingest csv needs --mapping FILE.yaml (see docs/csv-mapping.md)")
+    series_opts = {"format": series_format, "name": name, "value": value, "country_names": country_names,
+                   "period": period, "note": note}
+    if kind == "series" and not series_format:
+        raise UsageError("ingest series needs --format", choices=["views-cm", "wide", "tidy"])
+    if kind != "series" and any(series_opts.values()):
+        raise UsageError("--format, --name, --value, --country-names, --period and --note are for ingest series")
     obs = _obs(home, create=True)
     opts = {"mapping": mapping} if mapping else {}
+    if kind == "series":
+        opts |= {k: v for k, v in series_opts.items() if v is not None}
+    if sample:
+        opts["sample"] = True
     with ProgressBar() as bar:
         rep = obs.ingest(kind, file, release=release, progress=bar, wait=wait, partial=partial, **opts)
     if as_json:
@@ -146,7 +164,8 @@ def quarantine(snapshot, as_json, home):
 @home_option
 @friendly
 def demo(home):
-    """Build a store from the bundled real UCDP data (GED 23.1 sample, Candidate 23.0.10)."""
+    """Build a store from the bundled real data (UCDP GED 23.1 sample, Candidate 23.0.10, VIEWS country-month,
+    a GED 25.1 country-month table) and answer: is it worse than ever in the AES states?"""
     from .. import demo as demo_mod
 
     obs = _obs(home, create=True)
@@ -156,7 +175,10 @@ def demo(home):
         state = f"snapshot {r.snapshot}" if r.snapshot else f"already in snapshot {r.duplicate_of}"
         click.echo(f"{r.file}: {state}; read {r.counts['read']:,}, accepted {r.counts['accepted']:,}, "
                    f"quarantined {r.counts['quarantined']:,}")
-    click.echo(f"Demo store at {obs.home}. Data: UCDP (CC BY 4.0) — see `sahelwatch credits`.")
+    from .series import print_answer
+
+    print_answer(*demo_mod.answer(obs))
+    click.echo(f"Demo store at {obs.home}. Data: UCDP (CC BY 4.0), VIEWS — see `sahelwatch credits`.")
 
 
 @cli.command()
@@ -180,8 +202,13 @@ def summary(as_of, as_json, home):
                     right={"events", "fatalities_best", "fatalities_low", "fatalities_high"}))
     out.print(f"As of snapshot {as_of or (snaps[-1].id if snaps else 0)}. Files: "
               + "; ".join(f"{s.file} ({s.source} {s.release or ''})".replace(" )", ")") for s in snaps))
-    out.print("Counts cover only the files ingested: the bundled GED file is a 1,000-event global sample, "
-              "and Candidate data are preliminary." if any("sample" in s.file for s in snaps) else "")
+    from ..store import samples
+
+    sampled = samples.sample_files(snaps)
+    out.print("Counts cover only the files ingested. In this sample: " + ", ".join(sampled)
+              + " is a sample (column sample), so its rows are the sample's totals, not the countries'; "
+                "Candidate data are preliminary." if sampled else "Counts cover only the files ingested.",
+              highlight=False, markup=False)
 
 
 @cli.command()
@@ -198,7 +225,7 @@ def _register():
     cli.add_command(generate.generate_cmd)
     cli.add_command(places.places_group)
     cli.add_command(blocs.blocs_group)
-    for mod in ("cube", "warning"):  # analytics commands (issue 5), each module lists its COMMANDS
+    for mod in ("cube", "warning", "series"):  # analytics commands (issue 5), each module lists its COMMANDS
         try:
             m = __import__(f"sahelwatch.cli.{mod}", fromlist=["COMMANDS"])
         except ModuleNotFoundError as e:

@@ -74,7 +74,7 @@ def _duckdb():
 
 def ingest(layout: Layout, kind_name: str, path: str | Path, *, release: str | None = None,
            progress: Progress | None = None, wait: float = 0.0, partial: bool = False,
-           **options: object) -> IngestReport:
+           sample: bool = False, **options: object) -> IngestReport:
     kind = registry.get(kind_name)
     path = Path(path)
     if not path.is_file():
@@ -119,7 +119,7 @@ def ingest(layout: Layout, kind_name: str, path: str | Path, *, release: str | N
                 header=parsed.header, verbatim=parsed.verbatim, counts=counts, files=files,
                 warnings=parsed.warnings + plan.warnings,
                 coverage_end=str(plan.coverage_end) if plan.coverage_end else None,
-                sahelwatch_version=__version__,
+                sahelwatch_version=__version__, sample=bool(sample or partial),
             )
             _checkpoint("moved")
             manifest.write(layout, snap)  # the commit point

@@ -28,6 +28,8 @@ class Snapshot:
     warnings: list[str] = field(default_factory=list)
     coverage_end: str | None = None
     sahelwatch_version: str = ""
+    sample: bool = False  # the file is known to be a sample (--sample, --partial): claims say "in this sample"
+    series: dict | None = None  # series snapshots: name, format, measures, period kind, units, first/last period
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -62,7 +64,7 @@ def sweep_orphans(layout: Layout) -> list[Path]:
 
     done = committed_ids(layout)
     removed = []
-    for kind in ("events", "closures", "raw", "quarantine"):
+    for kind in ("events", "closures", "raw", "quarantine", "series", "series_changes"):
         d = layout.home / kind
         for p in d.glob("*.parquet"):
             if p.name[:6].isdigit() and int(p.name[:6]) not in done:
