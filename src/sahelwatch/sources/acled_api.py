@@ -207,11 +207,12 @@ def rows_frame(rows: list[dict]):
     return df.with_columns([pl.col(c).cast(pl.String) for c in df.columns])
 
 
-def write_spool(page_files: list[Path], deletions: list[tuple[str, int]], out: Path) -> dict:
+def write_spool(page_files: list[Path], deletions: list[tuple[str, int]], out: Path, known=None) -> dict:
     """One zip holding the changed rows as CSV and the deleted-events list: the snapshot's file.
 
     Repeats of an event across pages (paging moves when ACLED edits data during a sync)
-    keep the copy with the highest timestamp. Written to ``out`` atomically.
+    keep the copy with the highest timestamp. ``known`` (event_id_cnty, timestamp as text)
+    lists versions the store already holds: those rows are left out. Written atomically.
     """
     import os
 
@@ -227,9 +228,11 @@ def write_spool(page_files: list[Path], deletions: list[tuple[str, int]], out: P
         df = (df.with_columns(pl.col("timestamp").cast(pl.Int64, strict=False).alias("__ts"))
               .sort("__ts", descending=True, nulls_last=True)
               .unique("event_id_cnty", keep="first", maintain_order=True).drop("__ts"))
-        repeats = n - df.height
+        repeats, unique = n - df.height, df.height
+        if known is not None and known.height:
+            df = df.join(known, on=["event_id_cnty", "timestamp"], how="anti")
     else:
-        df, repeats = pl.DataFrame(schema={c: pl.String for c in REQUIRED + OPTIONAL[:3]}), 0
+        df, repeats, unique = pl.DataFrame(schema={c: pl.String for c in REQUIRED + OPTIONAL[:3]}), 0, 0
     tmp = out.with_name(out.name + ".tmp")
     csv_path = out.with_name(out.name + ".csv.tmp")
     df.write_csv(csv_path)
@@ -240,7 +243,13 @@ def write_spool(page_files: list[Path], deletions: list[tuple[str, int]], out: P
     with open(tmp, "rb") as fh:
         os.fsync(fh.fileno())
     os.replace(tmp, out)
-    return {"rows": df.height, "repeats": repeats, "deletions": len(deletions)}
+    return {"rows": df.height, "unique": unique, "repeats": repeats, "deletions": len(deletions)}
+
+
+def count_rows(page_files: list[Path]) -> int:
+    import polars as pl
+
+    return sum(pl.scan_parquet(p).select(pl.len()).collect().item() for p in page_files)
 
 
 def parse_spool(path: Path, workdir: Path, *, release: str | None = None, progress=None, **_: object) -> Parsed:
@@ -256,4 +265,13 @@ def parse_spool(path: Path, workdir: Path, *, release: str | None = None, progre
                                      "source_release": [str(int(d[1])) for d in dels]},
                                     schema={"source_event_id": pl.String, "source_release": pl.String})
     parsed.layout += "+api"
+    with open(parsed.csv_path, "rb") as fh:
+        fh.readline()
+        header_only = not fh.readline().strip()
+    if header_only:  # deletions only: no rows to read (the CSV reader wants at least one)
+        from .base import Batch
+
+        problems = pl.DataFrame(schema={"row": pl.Int64, "line": pl.Int64, "field": pl.String,
+                                        "value": pl.String, "reason": pl.String, "raw": pl.String})
+        parsed.batches = iter([Batch(accepted=pl.DataFrame(), problems=problems, rows_read=0)])
     return parsed

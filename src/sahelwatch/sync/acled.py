@@ -143,18 +143,25 @@ def sync(layout: Layout, email: str, password: str, *, countries, since: str | N
     report.rows_fetched = sum(q["rows"] for q in run.data["queries"])
     report.deletions_fetched = len(dels)
     snapshot, counts = None, {}
-    if report.rows_fetched or dels:
-        spool = run.dir / f"acled-api-{run.data['started'][:19].replace(':', '').replace('-', '')}Z.zip"
-        if run.data["phase"] == "fetch":
-            info = acled_api.write_spool(files, dels, spool)
-            run.data.update(phase="spooled", spool=spool.name, spool_info=info)
-            run.save()
+    spool = run.dir / f"acled-api-{run.data['started'][:19].replace(':', '').replace('-', '')}Z.zip"
+    if run.data["phase"] == "fetch" and (report.rows_fetched or dels):
+        known, dels, skipped = _known(layout, dels)
+        info = acled_api.write_spool(files, dels, spool, known=known)
+        run.data.update(phase="spooled" if info["rows"] or dels else "nothing", spool=spool.name,
+                        spool_info={**info, **skipped})
+        run.save()
+    info = run.data.get("spool_info", {})
+    if run.data["phase"] == "spooled":
         st.crash_point("spooled")
         rep = ingest(layout, "acled-sync", spool, progress=progress)
         snapshot = rep.snapshot if rep.snapshot is not None else rep.duplicate_of
         counts = rep.counts if rep.snapshot is not None else _snapshot_counts(layout, snapshot)
         report.warnings += [w for w in rep.warnings if not w.startswith("same file")]
         st.crash_point("committed")
+    if info:  # rows and deletions the store already held never reached the ingest
+        counts = {**counts, "unchanged": counts.get("unchanged", 0) + info.get("unique", 0) - info.get("rows", 0),
+                  "deletions_not_in_store": info.get("deletions_not_in_store", 0),
+                  "deletions_already_applied": info.get("deletions_already_applied", 0)}
     report.snapshot, report.counts = snapshot, counts
     # the commit is done: advance the cut-offs (a short query keeps its old one: re-read next time)
     acled_state = state.setdefault("acled", {})
@@ -167,8 +174,8 @@ def sync(layout: Layout, email: str, password: str, *, countries, since: str | N
                                         default=None)
         cstate[c] = {"since": per[c]["since"], "cutoff": new_cut, "last_sync": st.now().isoformat()}
     acled_state.update(
-        last_sync=st.now().isoformat(), snapshot=snapshot, counts=counts, requests=report.requests,
-        scope=report.scope, mode=report.mode, base_url=base_url,
+        last_sync=st.now().isoformat(), snapshot=snapshot or acled_state.get("snapshot"), counts=counts,
+        requests=report.requests, scope=report.scope, mode=report.mode, base_url=base_url,
         **({"every": every} if every else {}))
     st.save(layout, state)
     run.finish()
@@ -279,6 +286,29 @@ def _check_access(queries: list[dict], seen: dict, per: dict, report: SyncReport
             report.warnings.append(
                 f"{c}: the earliest event ACLED sent is {first}, long after --since {per[c]['since']}; your "
                 "account's access level may cover only recent years (check myACLED), or there were no events")
+
+
+def _known(layout: Layout, dels: list[tuple]):
+    """Versions the store holds now (left out of the spool) and the deletions still to apply."""
+    import polars as pl
+
+    from ..store import manifest, state as store_state
+    from ..store.ingest import _duckdb
+
+    con = _duckdb()
+    try:
+        cur = store_state.current_keys(con, layout, manifest.read_all(layout), "acled")
+    finally:
+        con.close()
+    ids = cur["event_key"].str.slice(len("acled:"))
+    live = cur.filter(~cur["is_deleted"])
+    known = pl.DataFrame({"event_id_cnty": live["event_key"].str.slice(len("acled:")),
+                          "timestamp": live["source_release"]})
+    held = dict(zip(ids.to_list(), cur["is_deleted"].to_list()))
+    keep = [d for d in dels if held.get(d[0]) is False]
+    skipped = {"deletions_not_in_store": sum(1 for d in dels if d[0] not in held),
+               "deletions_already_applied": sum(1 for d in dels if held.get(d[0]) is True)}
+    return known, keep, skipped
 
 
 def _snapshot_counts(layout: Layout, snap_id: int) -> dict:
