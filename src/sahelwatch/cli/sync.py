@@ -106,11 +106,13 @@ def _countries(value):
 @click.option("--full", is_flag=True, help="Pull everything again instead of what changed.")
 @click.option("--every", help="Keep running: sync again every interval (30m, 6h, 1d, 1w).")
 @click.option("--retries", type=click.IntRange(min=1), help="Tries per request on 429/5xx/dropped connections (default 6).")
+@click.option("--page-size", type=click.IntRange(min=1, max=5000), default=5000, show_default=True,
+              help="Rows per request (ACLED's default and maximum is 5000).")
 @click.option("--base-url", help=URL_HELP)
 @click.option("--json", "as_json", is_flag=True)
 @home_option
 @friendly
-def sync_acled(country, since, full, every, retries, base_url, as_json, home):
+def sync_acled(country, since, full, every, retries, page_size, base_url, as_json, home):
     """ACLED: first run a full pull, later runs only what changed, deletions included; one snapshot per run."""
     from ..domain.args import day
 
@@ -120,7 +122,7 @@ def sync_acled(country, since, full, every, retries, base_url, as_json, home):
     def once():
         with ProgressBar() as bar:
             rep = obs.sync.acled(countries=_countries(country), since=since, full=full, progress=bar,
-                                 every=every, retries=retries, base_url=base_url)
+                                 every=every, retries=retries, base_url=base_url, limit=page_size)
         _render(rep, as_json)
 
     _loop(every, once)
