@@ -188,9 +188,14 @@ def _fetch(run: st.Run, client, per: dict, numeric: dict, today: str, max_rows: 
     d = run.data
     d.setdefault("seen", {})
     if not d["queries"]:
+        # full pulls grouped by their start date; every incremental country in one query from the
+        # earliest cut-off (rows already held are dropped before the ingest): requests follow the
+        # changes, not the number of countries
         groups: dict = {}
+        inc = [p["cutoff"] for p in per.values() if p["cutoff"] is not None]
         for c, p in per.items():
-            groups.setdefault((p["cutoff"], p["since"] if p["cutoff"] is None else None), []).append(c)
+            key = (min(inc), None) if p["cutoff"] is not None else (None, p["since"])
+            groups.setdefault(key, []).append(c)
         base = []
         for (cutoff, since), isos in sorted(groups.items(), key=lambda kv: str(kv[0])):
             base.append(_group(isos, {"cutoff": cutoff, "numeric": numeric,
