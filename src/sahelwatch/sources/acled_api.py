@@ -140,7 +140,7 @@ class AcledClient:
         if resp.status_code == 403:
             raise AccessDenied(
                 SERVICE, f"the login works but data requests are refused (HTTP 403: {_message(resp)})",
-                "your account is not enabled for API access or this data; ask ACLED (access@acleddata.com) "
+                "your account is not enabled for API access or this data; ask ACLED (via myACLED) "
                 "to enable API access, or use an export file with `sahelwatch ingest acled`")
         if resp.status_code != 200:
             raise ServiceError(SERVICE, f"{path} answered HTTP {resp.status_code}: {_message(resp)}",
