@@ -193,3 +193,19 @@ def test_sync_results_are_queryable_like_file_ingests(obs, acled_server, creds):
     assert df.height and set(df["country_iso3"]) == {"MLI"} and df["category"].null_count() == 0
     again = sahelwatch.open(obs.home)
     assert len(again.events(source="acled")) == len(server_rows(acled_server))
+
+
+def test_revisions_of_events_dated_before_since_stay_out_of_the_mirror(obs, acled_server, creds):
+    import datetime as dt
+
+    import polars as pl
+
+    _sync(obs, acled_server, since="2022-01-01")
+    old = acled_server.current().filter((pl.col("iso") == "466") & (pl.col("event_date") < "2022-01-01")).head(1)
+    acled_server.add(old.with_columns(pl.lit("1900000000").alias("timestamp")))  # revised long after
+    rep = _sync(obs, acled_server)
+    assert rep.snapshot is None and rep.counts["unchanged"] == rep.rows_fetched  # only cut-off repeats came
+    assert old["event_id_cnty"][0] not in store_rows(obs)
+    assert obs.events(source="acled").to_polars()["date_start"].min() >= dt.date(2022, 1, 1)
+    pages = [e for e in acled_server.requests("/api/acled/read") if e.params.get("limit") == "100"]
+    assert all(e.params["event_date"].startswith("2022-01-01|") for e in pages)

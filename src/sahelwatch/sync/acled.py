@@ -79,7 +79,7 @@ def _plan(client, groups: list[dict], max_rows: int) -> list[dict]:
         if len(isos) > 1:
             half = len(isos) // 2
             todo[:0] = [_group(isos[:half], g), _group(isos[half:], g)]
-        elif g.get("cutoff") is None and g.get("date_range") and g["date_range"][0] < g["date_range"][1]:
+        elif g.get("date_range") and g["date_range"][0] < g["date_range"][1]:
             a, b = (dt.date.fromisoformat(x) for x in g["date_range"])
             mid = a + (b - a) / 2
             todo[:0] = [_group(isos, g, (a.isoformat(), mid.isoformat())),
@@ -111,7 +111,7 @@ def sync(layout: Layout, email: str, password: str, *, countries, since: str | N
     layout.check()
     state = st.load(layout)
     prev = state.get("acled", {}).get("countries", {})
-    today = dt.date.today().isoformat()
+    today = (dt.date.today() + dt.timedelta(days=1)).isoformat()  # events dated "today" in any time zone
     per = {}
     for c in iso3s:
         p = prev.get(c) or {}
@@ -138,7 +138,11 @@ def sync(layout: Layout, email: str, password: str, *, countries, since: str | N
     files = [run.page_path(n) for q in run.data["queries"] for n in q["pages"]]
     report.pages = len(files) + run.data.get("deleted_pages", 0)
     seen = {c: run.data["seen"].get(c) for c in iso3s}
-    _check_access(run.data["queries"], seen, per, report)
+    try:
+        _check_access(run.data["queries"], seen, per, report)
+    except SyncError:
+        run.finish()  # nothing to resume: the answer was complete, and empty
+        raise
     dels = [tuple(d) for d in run.data.get("deletions", [])]
     report.rows_fetched = sum(q["rows"] for q in run.data["queries"])
     report.deletions_fetched = len(dels)
@@ -193,13 +197,12 @@ def _fetch(run: st.Run, client, per: dict, numeric: dict, today: str, max_rows: 
         # changes, not the number of countries
         groups: dict = {}
         inc = [p["cutoff"] for p in per.values() if p["cutoff"] is not None]
-        for c, p in per.items():
-            key = (min(inc), None) if p["cutoff"] is not None else (None, p["since"])
+        for c, p in per.items():  # the event-date window keeps revisions of older events out of scope
+            key = (min(inc) if p["cutoff"] is not None else None, p["since"])
             groups.setdefault(key, []).append(c)
         base = []
         for (cutoff, since), isos in sorted(groups.items(), key=lambda kv: str(kv[0])):
-            base.append(_group(isos, {"cutoff": cutoff, "numeric": numeric,
-                                      "date_range": [since, today] if cutoff is None else None}))
+            base.append(_group(isos, {"cutoff": cutoff, "numeric": numeric, "date_range": [since, today]}))
         planned = _plan(client, base, max_rows)
         d["queries"] = [{"countries": g["countries"], "cutoff": g["cutoff"], "filters": g["filters"],
                          "total": g["total"], "next_page": 1, "pages": [], "rows": 0, "done": False}
