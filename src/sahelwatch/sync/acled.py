@@ -222,7 +222,10 @@ def _fetch(run: st.Run, client, per: dict, numeric: dict, today: str, max_rows: 
                 _note_seen(d["seen"], df)
             q["next_page"] += 1
             fetched = q["rows"]
-            q["done"] = len(rows) < client.limit or (q["total"] is not None and fetched >= q["total"])
+            # with a count, a short page is not the end (pages can move while ACLED edits data):
+            # read on until the count is reached or a page comes back empty
+            q["done"] = (not rows or (q["total"] is None and len(rows) < client.limit)
+                         or (q["total"] is not None and fetched >= q["total"]))
             if q["done"] and q["total"] is not None and fetched < q["total"]:
                 q["short"] = True
                 report.warnings.append(
@@ -254,7 +257,7 @@ def _fetch(run: st.Run, client, per: dict, numeric: dict, today: str, max_rows: 
 
 
 def _note_seen(seen: dict, df) -> None:
-    """Per country (ISO3 from the event id prefix or iso code): highest timestamp, earliest date."""
+    """Per country (from the numeric `iso` field): highest timestamp, earliest event date."""
     import polars as pl
 
     from ..domain import countries
@@ -298,12 +301,12 @@ def _check_access(queries: list[dict], seen: dict, per: dict, report: SyncReport
 
 def _known(layout: Layout, dels: list[tuple]):
     """Versions the store holds now (left out of the spool) and the deletions still to apply."""
+    import duckdb
     import polars as pl
 
     from ..store import manifest, state as store_state
-    from ..store.ingest import _duckdb
 
-    con = _duckdb()
+    con = duckdb.connect()
     try:
         cur = store_state.current_keys(con, layout, manifest.read_all(layout), "acled")
     finally:
