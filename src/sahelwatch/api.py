@@ -135,5 +135,12 @@ class Observatory(CubeMixin, WarningMixin):
             self._blocs = load_registry(self._registry_files)
         return self._blocs
 
+    @property
+    def sync(self):
+        """Syncs with ACLED's and UCDP's APIs: ``obs.sync.acled(...)``, ``.ucdp(...)``, ``.status()``."""
+        from .sync.facade import Sync
+
+        return Sync(self.layout)
+
     def refresh_catalog(self) -> bool:
         return catalog.refresh(self.layout, force=True)

@@ -83,6 +83,39 @@ class BoundaryError(SahelwatchError, ValueError):
         self.path = path
 
 
+class SyncError(SahelwatchError, RuntimeError):
+    """A sync with a remote API could not finish. The store is unchanged; rerunning resumes.
+
+    ``what`` says what happened and ``todo`` what to do; neither ever holds a credential.
+    """
+
+    def __init__(self, service: str, what: str, todo: str = ""):
+        super().__init__(f"{service}: {what}" + (f" — {todo}" if todo else ""))
+        self.service = service
+        self.what = what
+        self.todo = todo
+
+
+class AuthError(SyncError):
+    """The service refused the credentials (wrong, expired or missing)."""
+
+
+class AccessDenied(SyncError):
+    """The credentials work but the account may not read this data (HTTP 403)."""
+
+
+class NetworkError(SyncError):
+    """The service cannot be reached (no network, DNS, proxy, firewall, timeouts)."""
+
+
+class ServiceError(SyncError):
+    """The service kept failing (5xx, 429, dropped connections) after bounded retries."""
+
+
+class QuotaExceeded(SyncError):
+    """The run would exceed (or has exceeded) the service's request quota."""
+
+
 __all__ = [
     "SahelwatchError",
     "UsageError",
@@ -93,4 +126,10 @@ __all__ = [
     "MappingError",
     "RegistryError",
     "BoundaryError",
+    "SyncError",
+    "AuthError",
+    "AccessDenied",
+    "NetworkError",
+    "ServiceError",
+    "QuotaExceeded",
 ]

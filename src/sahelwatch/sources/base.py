@@ -58,6 +58,7 @@ class Parsed:
     warnings: list[str] = field(default_factory=list)
     coverage_end: object = None  # datetime.date: last day a GED release covers
     kind: str = "events"  # "events" or "deletions"
+    deletions: object = None  # pl.DataFrame source_event_id, source_release: an API sync's deleted-events list
 
 
 def run_checks(df, checks: list[Check]):

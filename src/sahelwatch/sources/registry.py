@@ -34,6 +34,12 @@ def _acled_del(*a, **k):
     return acled.parse_deletions(*a, **k)
 
 
+def _acled_sync(*a, **k):
+    from . import acled_api
+
+    return acled_api.parse_spool(*a, **k)
+
+
 def _ged(*a, **k):
     from . import ucdp
 
@@ -55,6 +61,7 @@ def _csv(*a, **k):
 BUILTIN = (
     Kind("acled", "acled", "timestamp", "ACLED export or API CSV (.csv or .zip)", _acled),
     Kind("acled-deletions", "acled", "deletions", "ACLED deleted events: event_id_cnty, deleted_timestamp", _acled_del),
+    Kind("acled-sync", "acled", "timestamp", "ACLED API sync: rows changed since the last sync and deletions, one snapshot", _acled_sync),
     Kind("ucdp", "ucdp_ged", "release", "UCDP GED release (CSV or UCDP's zip); supersedes the previous release", _ged),
     Kind("ucdp-candidate", "ucdp_candidate", "additive", "UCDP Candidate monthly release; adds up until GED covers its months", _cand),
     Kind("csv", "csv", "additive", "your own CSV, columns mapped to the canonical schema by --mapping YAML", _csv),

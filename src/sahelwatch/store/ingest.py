@@ -338,6 +338,11 @@ def _plan(con, layout: Layout, snaps, kind, parsed, staged: Staged, snap_id: int
 
     counts["deleted"] = 0
     extra_current = []
+    if kind.rule == "timestamp" and getattr(parsed, "deletions", None) is not None:
+        # an API sync: changed rows and the deleted-events list land in one snapshot
+        take, tomb = _deletions_with_rows(parsed.deletions, j, cur, src, snap_id, counts)
+        tomb_parts.append(tomb)
+        keep = None if take.height == staged.keys.height else take["source_row"]
     if kind.rule == "release":
         coverage = parsed.coverage_end or keys["date_end"].max()
         if not partial:
@@ -383,6 +388,35 @@ def _plan_deletions(keys, cur, snap_id: int, counts: dict, problems) -> Plan:
     tomb = _tombstones(j.filter(pl.col("status").is_in(["deleted", "unknown"])), snap_id, "acled_deleted", None)
     closures = _closures(cur, tomb.select("event_key"), snap_id)
     return Plan(pl.Series("source_row", [], dtype=pl.Int64), tomb, closures, problems, counts, [])
+
+
+def _deletions_with_rows(dels, j, cur, src: str, snap_id: int, counts: dict):
+    """Apply a deleted-events list (source_event_id, source_release = deletion timestamp)
+    together with the snapshot's rows: a deletion wins over a version with an older or equal
+    timestamp (stored or arriving now); a row newer than its deletion brings the event back.
+    Ids the store never held are counted, not tombstoned (the list is not per country)."""
+    import polars as pl
+
+    d = dels.select((pl.lit(src + ":") + pl.col("source_event_id")).alias("event_key"),
+                    pl.col("source_release").cast(pl.Int64).alias("del_ts")) \
+        .group_by("event_key").agg(pl.col("del_ts").max())
+    inc = j.filter(pl.col("status").is_in(["new", "changed"])).select(
+        "event_key", "status", pl.col("source_release").cast(pl.Int64).alias("ts")).join(d, on="event_key")
+    gone_now = inc.filter(pl.col("del_ts") >= pl.col("ts"))
+    back = inc.filter(pl.col("del_ts") < pl.col("ts"))["event_key"].implode()
+    for s in ("new", "changed"):
+        counts[s] -= int((gone_now["status"] == s).sum())
+    take = j.filter(pl.col("status").is_in(["new", "changed"])
+                    & ~pl.col("event_key").is_in(gone_now["event_key"].implode()))
+    live = cur.filter(~pl.col("is_deleted")).join(d, on="event_key").filter(
+        (pl.col("del_ts") >= pl.col("source_release").cast(pl.Int64)) & ~pl.col("event_key").is_in(back))
+    tomb = _tombstones(live.with_columns(pl.col("del_ts").cast(pl.String).alias("source_release")),
+                       snap_id, "acled_deleted", None)
+    counts["deleted"] += live.height
+    known = pl.concat([cur["event_key"], j["event_key"]]).implode()
+    counts["deletions_listed"] = d.height
+    counts["deletions_not_in_store"] = int((~d["event_key"].is_in(known)).sum())
+    return take, tomb
 
 
 def _release_key(r: str) -> tuple:

@@ -1,0 +1,1 @@
+"""Keeping the store current from ACLED's and UCDP's APIs (see docs/sync.md)."""
