@@ -23,3 +23,8 @@ def aes_en(demo_obs):
 @pytest.fixture(scope="session")
 def aes_fr(demo_obs):
     return demo_obs.briefs.build(bloc="AES", period="2023-10", lang="fr")
+
+
+@pytest.fixture(scope="session")
+def aes_en_pdf(aes_en, tmp_path_factory):
+    return aes_en.write(tmp_path_factory.mktemp("brief-pdf") / "aes-2023-10-en.pdf")

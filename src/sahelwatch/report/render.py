@@ -205,7 +205,7 @@ def _bloc(data, wr: Writer) -> str:
 
 
 def _data(data, wr: Writer) -> str:
-    lang, en = data.lang, data.lang == "en"
+    en = data.lang == "en"
     rows = [[str(s.id), escape(s.source), escape(str(s.release or "")), escape(Path(str(s.file)).name),
              f"<code>{escape(s.sha256[:12])}</code>", escape(str(s.time)[:19])] for s in data.snapshots]
     html = _table(["snapshot", "source", "release" if en else "version", "file" if en else "fichier", "sha256",

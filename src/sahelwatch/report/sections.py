@@ -35,7 +35,7 @@ def headline(q: Queries, data: BriefData) -> None:
             data.warnings = list(res.meta.get("warnings", []))
         cov = coverage_of(p, data.snapshots, cov_rows, data.family)
         data.coverage[p.label] = cov
-        if tag != "cur" and not cov.usable:
+        if not cov.usable:  # no figure, not a zero: the store holds no data for the period
             continue
         vals = _row_values(res.to_polars())
         for m in MEASURES:
