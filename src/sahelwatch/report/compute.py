@@ -76,11 +76,13 @@ class BriefData:
     actors: list = field(default_factory=list)
     incidents: list = field(default_factory=list)
     incidents_note: dict | None = None
-    trend_rows: list = field(default_factory=list)
+    trend_rows: list = field(default_factory=list)  # for the chart: None where no release covers
+    window: dict = field(default_factory=dict)  # period label -> the trend query's row, as computed
     record: dict | None = None  # lang -> sentence, or None when not assessed
     record_note: dict | None = None
     alerts: list = field(default_factory=list)
     alerts_on: dt.date | None = None
+    alert_caveats: list = field(default_factory=list)  # from the alerts' meta (English)
     alert_scores: list = field(default_factory=list)
     alert_score_note: dict | None = None
     bloc_info: dict = field(default_factory=dict)
@@ -204,17 +206,25 @@ class Queries:
             return {"bloc": self.unit.id, "membership": self.unit.membership}
         return {"country": self.unit.id}
 
+    def _by(self, by: str) -> str:
+        return by if by != "unit" else ("bloc" if self.unit.kind == "bloc" else "country")
+
+    def command(self, by: str, start: dt.date, end: dt.date, period: str, *, measures=MEASURES,
+                breakdown=None, complete=False, scope=None) -> str:
+        """The ``sahelwatch aggregate`` command that :meth:`aggregate` runs with the same arguments."""
+        scope = scope or self._scope()
+        return command("aggregate", by=self._by(by), **scope, period=period, from_=start.isoformat(),
+                       to=end.isoformat(), source=self.source, measure=",".join(measures), breakdown=breakdown,
+                       complete=complete, as_of=self.as_of)
+
     def aggregate(self, by: str, start: dt.date, end: dt.date, period: str, *, measures=MEASURES,
                   breakdown=None, complete=False, scope=None):
         scope = scope or self._scope()
-        by = by if by != "unit" else ("bloc" if self.unit.kind == "bloc" else "country")
-        res = self.obs.aggregate(by=by, period=period, measures=",".join(measures), breakdown=breakdown,
+        res = self.obs.aggregate(by=self._by(by), period=period, measures=",".join(measures), breakdown=breakdown,
                                  start=start.isoformat(), end=end.isoformat(), source=self.source, as_of=self.as_of,
                                  complete=complete, **scope)
-        cmd = command("aggregate", by=by, **scope, period=period, from_=start.isoformat(), to=end.isoformat(),
-                      source=self.source, measure=",".join(measures), breakdown=breakdown, complete=complete,
-                      as_of=self.as_of)
-        return res, cmd
+        return res, self.command(by, start, end, period, measures=measures, breakdown=breakdown,
+                                 complete=complete, scope=scope)
 
 
 def compute(obs, *, bloc=None, country=None, period="2023-10", compare_to=None, lang="en", source=None,
@@ -254,6 +264,7 @@ def compute(obs, *, bloc=None, country=None, period="2023-10", compare_to=None, 
         sections.forecast(obs, data)
         return data
     q = Queries(obs, unit, src, as_of_id)
+    sections.trend(q, data)  # first: its one query also holds the headline periods it spans
     sections.headline(q, data)
     if data.has_data:
         sections.countries(q, data)
@@ -261,7 +272,6 @@ def compute(obs, *, bloc=None, country=None, period="2023-10", compare_to=None, 
         sections.actors(q, data)
         sections.incidents(obs, data)
         sections.alerts(obs, data)
-    sections.trend(q, data)
     sections.bloc_info(obs, data)
     sections.forecast(obs, data)
     return data

@@ -115,6 +115,8 @@ WORDS = {
                              "Bandes claires en pointillé : aucune version intégrée ne couvre la période, qui n'a "
                              "pas de données (et non zéro) ; barres grises : seul un échantillon la couvre."},
     "month": {"en": "month", "fr": "mois"},
+    "months": {"en": "months", "fr": "mois"},
+    "years": {"en": "years", "fr": "années"},
     "year": {"en": "year", "fr": "année"},
     "top_areas": {"en": "Top admin areas", "fr": "Principales unités administratives"},
     "top_actors": {"en": "Top actors", "fr": "Principaux acteurs"},
@@ -139,7 +141,7 @@ WORDS = {
     "sources_of_figures": {"en": "Where each figure comes from", "fr": "Origine de chaque chiffre"},
     "footnote_snapshot": {"en": "snapshot {snap}", "fr": "instantané {snap}"},
     "by_country": {"en": "By member state", "fr": "Par État membre"},
-    "joined": {"en": "joined {date}", "fr": "membre depuis le {date}"},
+    "joined": {"en": "joined {date}", "fr": "membre depuis le {date}"},  # date in words
     "none_in_period": {"en": "None recorded in the period.", "fr": "Aucun enregistré sur la période."},
     "no_data_brief": {"en": "No data for this period", "fr": "Pas de données pour cette période"},
     "left_out": {"en": "Left out: {why}", "fr": "Section omise : {why}"},

@@ -16,6 +16,7 @@ WIDTH = 480
 CLASSES = ((1, 2), (3, 5), (6, 10), (11, 20), (21, None))
 GREYS = ("#ffffff", "#e0e0e0", "#bdbdbd", "#8c8c8c", "#595959", "#262626")
 NEIGHBOUR_FILL = "#f7f7f7"
+MIN_HOLE_DEG2 = 0.005
 
 
 def _grey(events: int) -> str:
@@ -29,7 +30,7 @@ def _grey(events: int) -> str:
 
 def admin_map_svg(bset, countries, areas: list[dict], cells: list[dict], lang: str) -> str:
     """SVG of the countries' admin1 units shaded by events, with the cells that hold events."""
-    from shapely.geometry import box
+    from shapely.geometry import Polygon, box
 
     from ..places import grid
 
@@ -63,7 +64,10 @@ def admin_map_svg(bset, countries, areas: list[dict], cells: list[dict], lang: s
         for poly in getattr(geom, "geoms", [geom]):
             if poly.geom_type != "Polygon":
                 continue
-            for ring in (poly.exterior, *poly.interiors):
+            # the bundled boundaries carry sliver holes (gaps between source polygons): drawn, they
+            # speckle the map; holes under ~50 km2 are left out
+            holes = [r for r in poly.interiors if Polygon(r).area >= MIN_HOLE_DEG2]
+            for ring in (poly.exterior, *holes):
                 xs = [pt(x, y) for x, y in ring.coords]
                 parts.append("M" + "L".join(xs) + "Z")
         return "".join(parts)

@@ -10,7 +10,7 @@ import datetime as dt
 from html import escape
 from pathlib import Path
 
-from .i18n import num, typography, w
+from .i18n import NNBSP, date_text, num, typography, w
 from .prose import Writer
 
 HERE = Path(__file__).parent
@@ -74,7 +74,8 @@ def render_html(data, *, for_pdf: bool = False, generated: dt.datetime | None = 
         spec = charts.trend_spec(data.trend_rows, lang, data.period.kind)
         cap = w("trend_caption", lang, kind=w(data.period.kind, lang))
         sec.append((w("trend", lang), f'<figure class="chart">{charts.to_svg(spec, lang)}<figcaption>'
-                    f'{typography(escape(cap), lang)} ({wr.fig("trend.periods")})</figcaption></figure>'))
+                    f'{typography(escape(cap), lang)} ({wr.fig("trend.periods")} {escape(w(data.period.kind + "s", lang))})'
+                    '</figcaption></figure>'))
     if data.has_data:
         sec.append((w("top_areas", lang) + " · " + w("top_actors", lang), _tops(data, wr)))
         if data.incidents or data.incidents_note:
@@ -100,6 +101,16 @@ def _version() -> str:
     from ..domain.version import __version__
 
     return __version__
+
+
+def _time(text: str, lang: str) -> str:
+    """A registry date in ``<time>``: at day precision in words, coarser ones (2024-09) as recorded."""
+    t = str(text)
+    try:
+        words = date_text(dt.date.fromisoformat(t), lang) if len(t) == 10 else t
+    except ValueError:
+        words = t
+    return f'<time datetime="{escape(t)}">{escape(words)}</time>'
 
 
 def _headline_table(data, wr: Writer) -> str:
@@ -144,6 +155,8 @@ def _alerts(data, wr: Writer) -> str:
     if len(data.alerts) > 8:
         more = len(data.alerts) - 8
         body += f'<p class="note">+{num(more, lang)} …</p>'
+    if data.alert_caveats:
+        body += "".join(f'<p class="note">{escape(c)}</p>' for c in data.alert_caveats)
     body += f'<h3>{typography(escape(w("alerts_past", lang)), lang)}</h3>' + "".join(wr.alert_scores())
     return body
 
@@ -171,13 +184,13 @@ def _bloc(data, wr: Writer) -> str:
     en = lang == "en"
     if data.unit.kind == "bloc":
         members = ", ".join(
-            f'{escape(m["name"])} ({escape(w("joined", lang, date=m["joined"]))}, '
+            f'{escape(m["name"])} ({escape(w("joined", lang, date="@")).replace("@", _time(m["joined"], lang))}, '
             f'<a href="{escape(m["source"])}">{"source"}</a>)' for m in info.get("members", []))
         rule = info.get("membership_rule", "")
         html = wr.p(f"{escape(w('members', lang))}: {members or '—'}." if en else
                     f"{escape(w('members', lang))} : {members or '—'}.")
-        html += f'<p class="note">{escape("Membership rule" if en else "Règle d’appartenance")}: ' \
-                f'<code>{escape(rule)}</code> — ' + escape(
+        html += f'<p class="note">{escape("Membership rule" if en else "Règle d’appartenance")}' \
+                f'{":" if en else NNBSP + ":"} <code>{escape(rule)}</code> — ' + escape(
                     "the member states on that date are counted in every period of this brief, the comparisons "
                     "included." if en else
                     "les États membres à cette date sont comptés sur toutes les périodes de cette note, "

@@ -25,19 +25,22 @@ def _change(cur, other):
 
 
 def headline(q: Queries, data: BriefData) -> None:
+    """The period, the one compared and the same period a year before. Values come from the
+    trend query when it spans them (one query, not three); each figure's command is the
+    period's own query, which the tests run to check it gives the same number."""
     figs, per = data.figures, data.period
-    cov_rows = None
+    cov_rows = data.meta.get("coverage", [])
     for tag, p in (("cur", per), ("prev", data.compare), ("yb", data.year_before)):
-        res, cmd = q.aggregate("unit", p.start, p.end, p.kind, complete=True)
-        if cov_rows is None:
-            cov_rows = [r for r in res.meta.get("coverage", [])]
-            data.meta = res.meta
-            data.warnings = list(res.meta.get("warnings", []))
         cov = coverage_of(p, data.snapshots, cov_rows, data.family)
         data.coverage[p.label] = cov
         if not cov.usable:  # no figure, not a zero: the store holds no data for the period
             continue
-        vals = _row_values(res.to_polars())
+        cmd = q.command("unit", p.start, p.end, p.kind, complete=True)
+        if p.label in data.window:
+            vals = {m: int(data.window[p.label][m]) for m in MEASURES}
+        else:  # outside the chart's window (an explicit --compare-to)
+            res, _ = q.aggregate("unit", p.start, p.end, p.kind, complete=True)
+            vals = _row_values(res.to_polars())
         for m in MEASURES:
             figs.add(f"{tag}.{m}", vals[m], f"{LABELS[m]}, {data.unit.id}, {p.label}", cmd, data.as_of)
     if not data.coverage[per.label].usable:
@@ -45,8 +48,7 @@ def headline(q: Queries, data: BriefData) -> None:
     for tag, p in (("prev", data.compare), ("yb", data.year_before)):
         if f"{tag}.events" not in figs:
             continue
-        first, last = min(p.start, per.start), max(p.end, per.end)
-        _, cmd = q.aggregate("unit", first, last, per.kind, complete=True)
+        cmd = q.command("unit", min(p.start, per.start), max(p.end, per.end), per.kind, complete=True)
         for m in ("events", "fatalities_best"):
             figs.add(f"chg_{tag}.{m}", _change(figs.value(f"cur.{m}"), figs.value(f"{tag}.{m}")),
                      f"change in {LABELS[m]}, {p.label} to {per.label} (%)", cmd, data.as_of)
@@ -170,6 +172,8 @@ def alerts(obs, data: BriefData) -> None:
     cmd = command("alerts", on=on.isoformat(), unit="admin1", source=data.source, country=cs, as_of=data.as_of)
     df = res.to_polars().sort(["probability", "signal_events", "unit"], descending=[True, True, False])
     data.alerts = df.to_dicts()
+    # the coverage caveat (baselines over months without data), not the method notes
+    data.alert_caveats = [c for c in res.meta.get("caveats", []) if "holds no event" in c or "after the last" in c]
     data.figures.add("alerts.n", df.height, f"alerts issued on {on.isoformat()}", cmd, data.as_of)
     for i, r in enumerate(data.alerts):
         data.figures.add(f"alert.{i}.probability", 100.0 * r["probability"],
@@ -203,9 +207,12 @@ def trend(q: Queries, data: BriefData) -> None:
         first = per.shift(-(TREND_YEARS - 1))
     res, cmd = q.aggregate("unit", first.start, per.end, per.kind, complete=True)
     df = res.to_polars().sort("period_start")
+    data.meta = res.meta
+    data.warnings = list(res.meta.get("warnings", []))
     cov_rows = res.meta.get("coverage", [])
     rows = []
     for r in df.iter_rows(named=True):
+        data.window[r["period"]] = r
         p = Period.parse(r["period"])
         cov = coverage_of(p, data.snapshots, cov_rows, data.family)
         rows.append({"period": r["period"], "status": cov.status,
