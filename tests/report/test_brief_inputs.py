@@ -80,23 +80,59 @@ def test_country_year_brief(demo_obs, tmp_path):
     assert "au Burkina Faso" in fr
 
 
-def test_acled_store_publishes_aggregates_only_with_the_attribution(tmp_path):
+@pytest.fixture(scope="module")
+def acled_obs(tmp_path_factory):
     import sahelwatch
     from sahelwatch.fixtures.generator import generate_acled
 
-    csv = tmp_path / "acled.csv"
-    generate_acled(csv, 1500, 7, start="2023-01-01", end="2023-12-31")
-    obs = sahelwatch.open(tmp_path / "home")
+    tmp = tmp_path_factory.mktemp("brief-acled")
+    csv = tmp / "acled.csv"
+    generate_acled(csv, 4000, 7, start="2020-01-01", end="2023-12-31")  # synthetic, labelled so
+    obs = sahelwatch.open(tmp / "home")
     obs.ingest("acled", csv)
-    b = obs.briefs.build(country="MLI", period="2023-06")
+    return obs
+
+
+def _direct(obs, start, end):
+    df = obs.aggregate(by="country", country="MLI", period="month", start=start, end=end, source="acled",
+                       measures="events,fatalities_best").to_polars()
+    return int(df["events"].sum()), int(df["fatalities_best"].sum())
+
+
+def test_acled_store_publishes_aggregates_only_with_the_attribution(acled_obs):
+    b = acled_obs.briefs.build(country="MLI", period="2023-06")
     assert b.data.family == "acled" and b.has_data and b.figures["cur.events"].value > 0
     html = b.html()
     assert "Armed Conflict Location &amp; Event Data (ACLED)" in html and "aggregates only" in html
     assert "acled:" not in html  # no event id, so no event row, is published
     assert b.data.incidents == [] and "Event-level rows are not published from ACLED data" in html
-    direct = obs.aggregate(by="country", country="MLI", period="month", start="2023-06-01", end="2023-06-30",
-                           source="acled").to_polars()
-    assert b.figures["cur.events"].value == int(direct["events"].sum())
+    assert (b.figures["cur.events"].value, b.figures["cur.fatalities_best"].value) == _direct(
+        acled_obs, "2023-06-01", "2023-06-30")
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_comparisons_changes_and_record_are_stated_from_the_figures(acled_obs, lang):
+    # 2021-01 lies outside the 24-month trend window: its own query; 2022-06 (a year before) inside
+    b = acled_obs.briefs.build(country="MLI", period="2023-06", compare_to="2021-01", lang=lang)
+    f = b.figures
+    assert (f["prev.events"].value, f["prev.fatalities_best"].value) == _direct(acled_obs, "2021-01-01",
+                                                                                 "2021-01-31")
+    assert (f["yb.events"].value, f["yb.fatalities_best"].value) == _direct(acled_obs, "2022-06-01", "2022-06-30")
+    for tag in ("prev", "yb"):
+        cur, other = f["cur.events"].value, f[f"{tag}.events"].value
+        assert f[f"chg_{tag}.events"].value == pytest.approx(100.0 * (cur - other) / other)
+    assert "record.n_periods" in f and b.data.record is not None  # no sample here: the record is assessed
+    html = b.html()
+    assert ("change since then" if lang == "en" else "variation depuis") in html
+    assert ("It is a record" if lang == "en" else "C'est un record") in unescape(html) or \
+        ("It is not a record" if lang == "en" else "Ce n'est pas un record") in unescape(html)
+    for p in bf.prose(html):
+        for key, printed in p["figs"]:
+            value = f[key].value
+            shown = float(printed.replace("\u2212", "-").replace("+", "").replace("%", "").replace("\u202f", "")
+                          .replace(",", "." if lang == "fr" else ""))
+            assert shown == pytest.approx(round(value)), (key, printed, value)
+        assert bf.stray_numbers(p["rest"], []) == [], p["rest"]
 
 
 class StoredForecasts:

@@ -14,7 +14,8 @@ from ._common import friendly, home_option
 @click.option("--country", help="One ISO3 code (BFA).")
 @click.option("--period", required=True, help="YYYY-MM (a month) or YYYY (a year).")
 @click.option("--compare-to", help="Period to compare with (default: the one before).")
-@click.option("--lang", type=click.Choice(["en", "fr"]), default="en", show_default=True)
+@click.option("--lang", type=click.Choice(["en", "fr"]), default="en", show_default=True,
+              help="Language of the brief (French typography with fr).")
 @click.option("--source", help="ucdp (default when present), acled, ucdp_ged, ucdp_candidate...")
 @click.option("--as-of", type=int, help="Snapshot id: what the store held right after it.")
 @click.option("--format", "fmt", type=click.Choice(["html", "pdf", "json"]),

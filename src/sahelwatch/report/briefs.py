@@ -1,9 +1,9 @@
-"""``obs.briefs``: situation briefs of a bloc or a country for a month or a year.
+"""``obs.briefs``: situation briefs of a bloc or a country for a month or a year::
 
-    >>> # obs = sahelwatch.open("demo-home")
-    >>> # b = obs.briefs.build(bloc="AES", period="2023-10", lang="fr")
-    >>> # b.figures["cur.events"].value, b.figures["cur.events"].command
-    >>> # b.write("aes-2023-10.pdf", "pdf")
+    obs = sahelwatch.open("demo-home")
+    b = obs.briefs.build(bloc="AES", period="2023-10", lang="fr")
+    b.figures["cur.events"].value, b.figures["cur.events"].command   # 125, 'sahelwatch aggregate ...'
+    b.write("aes-2023-10.pdf", "pdf")
 """
 
 from __future__ import annotations

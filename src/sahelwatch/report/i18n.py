@@ -4,6 +4,15 @@ French: a narrow no-break space (U+202F) before ; : ! ? and inside « », a deci
 comma, a narrow no-break space as thousands separator, French month names. Every
 number a brief prints goes through :func:`num` or :func:`pct`, so a test can turn
 the printed text back into the value (:func:`parse_num`).
+
+    >>> num(1210, "en"), num(1210, "fr") == "1\u202f210", num(12.5, "fr", 1)
+    ('1,210', True, '12,5')
+    >>> pct(12.0, "en"), pct(-3.5, "fr", 1) == "\u22123,5\u202f%"
+    ('+12%', True)
+    >>> typography("Record non évalué: voir « note »!", "fr") == "Record non évalué\u202f: voir «\u202fnote\u202f»\u202f!"
+    True
+    >>> parse_num("1\u202f210"), parse_num("1,210"), parse_num("12,5"), date_text(dt.date(2023, 10, 1), "fr")
+    (1210.0, 1210.0, 12.5, '1er octobre 2023')
 """
 
 from __future__ import annotations

@@ -124,7 +124,9 @@ class Writer:
                     f"of the series had as many fatalities." if en else
                     f"C'est un record : aucun des {self.fig('record.n_periods')} {kinds} complets de la série "
                     "n'avait compté autant de morts.")
-        since = escape(str(d.record["since"]))
+        from .figures import Period
+
+        since = self.period(Period.parse(d.record["since"]))
         return (f"It is not a record: {since} had at least as many fatalities (series of "
                 f"{self.fig('record.n_periods')} complete {kinds})." if en else
                 f"Ce n'est pas un record : {since} avait compté au moins autant de morts (série de "
