@@ -71,10 +71,12 @@ def test_country_year_brief(demo_obs, tmp_path):
     # 2023: GED 23.1 (a sample) ends in 2022; Candidate 23.0.10 covers October only
     assert b.data.coverage["2023"].status == "partial"
     assert b.data.coverage["2022"].status == "sample"
+    assert [(t, p.label) for t, p in b.data.comparisons()] == [("prev", "2022")]  # not twice
     expect = bf.candidate_totals("2023-10")["BFA"]
     assert b.figures["cur.events"].value >= expect["events"]
     html = b.html()
     assert "in Burkina Faso" in html and "The period is only partly covered" in html
+    assert "A year before" not in html and html.count("No comparison with") == 1
     assert b.figures["cur.events"].command.startswith("sahelwatch aggregate --by country --country BFA --period year")
     fr = demo_obs.briefs.build(country="BFA", period="2023", lang="fr").html()
     assert "au Burkina Faso" in fr

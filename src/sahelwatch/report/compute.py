@@ -92,6 +92,14 @@ class BriefData:
     home: Path | None = None  # the store's home (its own boundaries, if loaded)
     regenerate: str = ""  # the sahelwatch brief command that rebuilds this brief
 
+    def comparisons(self) -> list[tuple[str, Period]]:
+        """("prev", the period compared) and ("yb", a year before) unless they are the same
+        period (a year brief compared with the year before)."""
+        out = [("prev", self.compare)] if self.compare else []
+        if self.year_before and self.year_before != self.compare:
+            out.append(("yb", self.year_before))
+        return out
+
     @property
     def has_data(self) -> bool:
         cov = self.coverage.get(self.period.label)

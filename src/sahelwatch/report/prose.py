@@ -86,7 +86,7 @@ class Writer:
             s += (f" The period is only partly covered: {cov.reason['en']}." if en else
                   f" La période n'est couverte qu'en partie : {cov.reason['fr']}.")
         out.append(self.p(s))
-        for tag, p in (("prev", d.compare), ("yb", d.year_before)):
+        for tag, p in d.comparisons():
             out.append(self.p(self.comparison(tag, p)))
         out.append(self.p(self.record()))
         return out

@@ -116,8 +116,9 @@ def _time(text: str, lang: str) -> str:
 def _headline_table(data, wr: Writer) -> str:
     lang = data.lang
     rows = []
-    for tag, p, label in (("cur", data.period, w("period", lang)), ("prev", data.compare, w("compare", lang)),
-                          ("yb", data.year_before, w("year_before", lang))):
+    labels = {"cur": w("period", lang), "prev": w("compare", lang), "yb": w("year_before", lang)}
+    for tag, p in [("cur", data.period), *data.comparisons()]:
+        label = labels[tag]
         name = f"{escape(label)}: {wr.period(p)}" if lang == "en" else f"{escape(label)} : {wr.period(p)}"
         if f"{tag}.events" in data.figures:
             rows.append([name, wr.fig(f"{tag}.events"), wr.fig(f"{tag}.fatalities_best"),

@@ -30,7 +30,7 @@ def headline(q: Queries, data: BriefData) -> None:
     period's own query, which the tests run to check it gives the same number."""
     figs, per = data.figures, data.period
     cov_rows = data.meta.get("coverage", [])
-    for tag, p in (("cur", per), ("prev", data.compare), ("yb", data.year_before)):
+    for tag, p in [("cur", per), *data.comparisons()]:
         cov = coverage_of(p, data.snapshots, cov_rows, data.family)
         data.coverage[p.label] = cov
         if not cov.usable:  # no figure, not a zero: the store holds no data for the period
@@ -45,7 +45,7 @@ def headline(q: Queries, data: BriefData) -> None:
             figs.add(f"{tag}.{m}", vals[m], f"{LABELS[m]}, {data.unit.id}, {p.label}", cmd, data.as_of)
     if not data.coverage[per.label].usable:
         return
-    for tag, p in (("prev", data.compare), ("yb", data.year_before)):
+    for tag, p in data.comparisons():
         if f"{tag}.events" not in figs:
             continue
         cmd = q.command("unit", min(p.start, per.start), max(p.end, per.end), per.kind, complete=True)
