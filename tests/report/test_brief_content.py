@@ -109,6 +109,7 @@ def test_french_brief_uses_french_typography(aes_fr):
                 i = text.find(mark, i + 1)
     assert num(12.5, "fr", 1) == "12,5" and num(12.5, "en", 1) == "12.5"
     assert "octobre 2023</time>, UCDP a enregistré" in html
+    assert f"— instantané 2{NNBSP}; <span class=\"labels\">événements, AES, 2023-10{NNBSP}; morts" in html
 
 
 def test_comparisons_say_why_there_is_none(aes_en, aes_fr):

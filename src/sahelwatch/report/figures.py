@@ -73,6 +73,10 @@ class Figure:
     command: str
     snapshot: int | None
     note: str = ""
+    label_fr: str | None = None
+
+    def label_in(self, lang: str) -> str:
+        return self.label_fr if lang == "fr" and self.label_fr else self.label
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -85,8 +89,10 @@ class Figures:
     items: dict[str, Figure] = field(default_factory=dict)
     _notes: dict[str, int] = field(default_factory=dict)
 
-    def add(self, key: str, value, label: str, command: str, snapshot: int | None, note: str = "") -> Figure:
-        f = Figure(key, value, label, command, snapshot, note)
+    def add(self, key: str, value, label, command: str, snapshot: int | None, note: str = "") -> Figure:
+        """``label``: English text, or ``(english, french)``."""
+        en, fr = label if isinstance(label, tuple) else (label, None)
+        f = Figure(key, value, en, command, snapshot, note, fr)
         self.items[key] = f
         return f
 
@@ -113,12 +119,12 @@ class Figures:
             self._notes[cmd] = len(self._notes) + 1
         return self._notes[cmd]
 
-    def footnotes(self) -> list[tuple[int, str, int | None, list[str]]]:
+    def footnotes(self, lang: str = "en") -> list[tuple[int, str, int | None, list[str]]]:
         """(number, command, snapshot, labels) in number order."""
         out = []
         for cmd, n in sorted(self._notes.items(), key=lambda kv: kv[1]):
             figs = [f for f in self.items.values() if f.command == cmd]
-            out.append((n, cmd, figs[0].snapshot if figs else None, [f.label for f in figs]))
+            out.append((n, cmd, figs[0].snapshot if figs else None, [f.label_in(lang) for f in figs]))
         return out
 
     def to_dicts(self) -> list[dict]:

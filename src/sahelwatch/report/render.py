@@ -88,9 +88,10 @@ def render_html(data, *, for_pdf: bool = False, generated: dt.datetime | None = 
     sec.append((w("bloc" if data.unit.kind == "bloc" else "country_blocs", lang), _bloc(data, wr)))
     sec.append((w("data", lang), _data(data, wr)))
     notes = "".join(
-        f'<li id="fn-{n}"><code>{escape(cmd)}</code> — {escape(w("footnote_snapshot", lang, snap=snap))}; '
-        f'<span class="labels">{escape("; ".join(labels))}</span></li>'
-        for n, cmd, snap, labels in data.figures.footnotes())
+        f'<li id="fn-{n}"><code>{escape(cmd)}</code> — '
+        + typography(f'{escape(w("footnote_snapshot", lang, snap=snap))}; '
+                     f'<span class="labels">{escape("; ".join(labels))}</span>', lang) + "</li>"
+        for n, cmd, snap, labels in data.figures.footnotes(lang))
     sec.append((w("sources_of_figures", lang), f'<ol class="footnotes">{notes}</ol>'))
     ctx["sections"] = [(typography(escape(h), lang), body) for h, body in sec]
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(HERE / "templates"), autoescape=False)
@@ -171,7 +172,8 @@ def _forecast(data, wr: Writer) -> str:
     rows = []
     for i, r in enumerate(out.rows):
         for k in ("median", "low", "high"):
-            data.figures.add(f"forecast.{i}.{k}", r[k], f"forecast {k}, {r['unit']} {r['month']} ({r['measure']})",
+            data.figures.add(f"forecast.{i}.{k}", r[k], (f"forecast {k}, {r['unit']} {r['month']} ({r['measure']})",
+                                                         f"prévision {k}, {r['unit']} {r['month']} ({r['measure']})"),
                              r["command"], r["snapshot"])
         rows.append([escape(r["unit"]), escape(r["month"]), escape(r["measure"]), wr.fig(f"forecast.{i}.median"),
                      f"{wr.fig(f'forecast.{i}.low')}–{wr.fig(f'forecast.{i}.high')}", escape(r["model"])])

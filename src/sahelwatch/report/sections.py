@@ -10,6 +10,9 @@ from .figures import Period, command
 
 LABELS = {"events": "events", "fatalities_best": "fatalities (best)", "fatalities_low": "fatalities (low)",
           "fatalities_high": "fatalities (high)"}
+LABELS_FR = {"events": "événements", "fatalities_best": "morts (meilleure estimation)",
+             "fatalities_low": "morts (basse)", "fatalities_high": "morts (haute)"}
+SCORES_FR = {"scored": "évalués", "hits": "réussites", "false_alarms": "fausses alertes", "misses": "manquées"}
 
 
 def _row_values(frame) -> dict:
@@ -42,7 +45,8 @@ def headline(q: Queries, data: BriefData) -> None:
             res, _ = q.aggregate("unit", p.start, p.end, p.kind, complete=True)
             vals = _row_values(res.to_polars())
         for m in MEASURES:
-            figs.add(f"{tag}.{m}", vals[m], f"{LABELS[m]}, {data.unit.id}, {p.label}", cmd, data.as_of)
+            figs.add(f"{tag}.{m}", vals[m], (f"{LABELS[m]}, {data.unit.id}, {p.label}",
+                                             f"{LABELS_FR[m]}, {data.unit.id}, {p.label}"), cmd, data.as_of)
     if not data.coverage[per.label].usable:
         return
     for tag, p in data.comparisons():
@@ -51,7 +55,8 @@ def headline(q: Queries, data: BriefData) -> None:
         cmd = q.command("unit", min(p.start, per.start), max(p.end, per.end), per.kind, complete=True)
         for m in ("events", "fatalities_best"):
             figs.add(f"chg_{tag}.{m}", _change(figs.value(f"cur.{m}"), figs.value(f"{tag}.{m}")),
-                     f"change in {LABELS[m]}, {p.label} to {per.label} (%)", cmd, data.as_of)
+                     (f"change in {LABELS[m]}, {p.label} to {per.label} (%)",
+                      f"variation ({LABELS_FR[m]}), de {p.label} à {per.label} (%)"), cmd, data.as_of)
     record(q, data)
 
 
@@ -79,7 +84,8 @@ def record(q: Queries, data: BriefData) -> None:
         return
     r = df.row(0, named=True)
     n = r["n_periods"]
-    data.figures.add("record.n_periods", n, f"complete {per.kind}s in the series to {per.label}", cmd, q.as_of)
+    data.figures.add("record.n_periods", n, (f"complete {per.kind}s in the series to {per.label}",
+                                              f"périodes complètes de la série jusqu'à {per.label}"), cmd, q.as_of)
     data.record = {"is_record": bool(r.get("is_record")), "since": r.get("record_since"),
                    "first": r.get("first_period")}
 
@@ -96,7 +102,8 @@ def countries(q: Queries, data: BriefData) -> None:
         sub = df.filter(df["country_iso3"] == c)
         vals = _row_values(sub)
         for m in MEASURES:
-            data.figures.add(f"country.{c}.{m}", vals[m], f"{LABELS[m]}, {c}, {per.label}", cmd, q.as_of)
+            data.figures.add(f"country.{c}.{m}", vals[m], (f"{LABELS[m]}, {c}, {per.label}",
+                                                           f"{LABELS_FR[m]}, {c}, {per.label}"), cmd, q.as_of)
         rows.append({"iso3": c, **vals})
     data.countries_rows = sorted(rows, key=lambda r: (-r["events"], r["iso3"]))
 
@@ -109,12 +116,14 @@ def areas_and_cells(q: Queries, data: BriefData) -> None:
     data.areas = df.to_dicts()
     for i, r in enumerate(data.areas[:TOP_N]):
         for m in ("events", "fatalities_best"):
-            data.figures.add(f"area.{i}.{m}", r[m], f"{LABELS[m]}, admin1 {r['admin1_code']} "
-                             f"{r['admin1_name']}, {per.label}", cmd, q.as_of)
+            where = f"admin1 {r['admin1_code']} {r['admin1_name']}, {per.label}"
+            data.figures.add(f"area.{i}.{m}", r[m], (f"{LABELS[m]}, {where}", f"{LABELS_FR[m]}, {where}"), cmd,
+                             q.as_of)
     cells, ccmd = q.aggregate("priogrid", per.start, per.end, per.kind, measures=("events", "fatalities_best"))
     data.cells = cells.to_polars().to_dicts()
     data.figures.add("cells.n", len({r["priogrid_gid"] for r in data.cells}),
-                     f"PRIO-GRID cells with events, {per.label}", ccmd, q.as_of)
+                     (f"PRIO-GRID cells with events, {per.label}", f"cellules PRIO-GRID avec événements, {per.label}"),
+                     ccmd, q.as_of)
 
 
 def actors(q: Queries, data: BriefData) -> None:
@@ -127,8 +136,9 @@ def actors(q: Queries, data: BriefData) -> None:
     data.actors = rows[:TOP_N]
     for i, r in enumerate(data.actors):
         for m in ("events", "fatalities_best"):
-            data.figures.add(f"actor.{i}.{m}", r[m], f"{LABELS[m]} in events naming {r['actor']}, {per.label}",
-                             cmd, q.as_of)
+            data.figures.add(f"actor.{i}.{m}", r[m], (f"{LABELS[m]} in events naming {r['actor']}, {per.label}",
+                                                       f"{LABELS_FR[m]}, événements nommant {r['actor']}, "
+                                                       f"{per.label}"), cmd, q.as_of)
 
 
 def incidents(obs, data: BriefData) -> None:
@@ -155,8 +165,9 @@ def incidents(obs, data: BriefData) -> None:
         cmd = command("events", country=r["country_iso3"], from_=d, to=d, source=r["source"], as_of=data.as_of,
                       format="json")
         for m in ("fatalities_best", "fatalities_low", "fatalities_high"):
-            data.figures.add(f"incident.{i}.{m}", r[m], f"{LABELS[m]}, event {r['event_key']}", cmd, data.as_of,
-                             note=r["event_key"])
+            data.figures.add(f"incident.{i}.{m}", r[m], (f"{LABELS[m]}, event {r['event_key']}",
+                                                         f"{LABELS_FR[m]}, événement {r['event_key']}"), cmd,
+                             data.as_of, note=r["event_key"])
         data.incidents.append({k: r[k] for k in ("event_key", "date_start", "country_iso3", "location", "admin1",
                                                   "actor1", "actor2", "fatalities_best", "fatalities_low",
                                                   "fatalities_high", "source")})
@@ -174,10 +185,12 @@ def alerts(obs, data: BriefData) -> None:
     data.alerts = df.to_dicts()
     # the coverage caveat (baselines over months without data), not the method notes
     data.alert_caveats = [c for c in res.meta.get("caveats", []) if "holds no event" in c or "after the last" in c]
-    data.figures.add("alerts.n", df.height, f"alerts issued on {on.isoformat()}", cmd, data.as_of)
+    data.figures.add("alerts.n", df.height, (f"alerts issued on {on.isoformat()}",
+                                             f"alertes levées le {on.isoformat()}"), cmd, data.as_of)
     for i, r in enumerate(data.alerts):
         data.figures.add(f"alert.{i}.probability", 100.0 * r["probability"],
-                         f"stated probability (%), {r['kind']} alert, {r['unit']}", cmd, data.as_of)
+                         (f"stated probability (%), {r['kind']} alert, {r['unit']}",
+                          f"probabilité annoncée (%), alerte {r['kind']}, {r['unit']}"), cmd, data.as_of)
     first = per.shift(-12 if per.kind == "month" else -1)
     s, e = first.start.strftime("%Y-%m"), per.end.strftime("%Y-%m")
     sc = obs.score_alerts(unit="admin1", start=s, end=e, source=data.source, as_of=data.as_of, country=cs)
@@ -186,11 +199,13 @@ def alerts(obs, data: BriefData) -> None:
     data.alert_scores = rows
     for r in rows:
         for k in ("scored", "hits", "false_alarms", "misses"):
-            data.figures.add(f"score.{r['kind']}.{k}", r[k], f"{k.replace('_', ' ')}, {r['kind']} alerts, {s} to {e}",
+            data.figures.add(f"score.{r['kind']}.{k}", r[k], (f"{k.replace('_', ' ')}, {r['kind']} alerts, {s} to {e}",
+                                                              f"{SCORES_FR[k]}, alertes {r['kind']}, de {s} à {e}"),
                              scmd, data.as_of)
     if not any(r["scored"] for r in rows):
         left = sum(c.get("left_out_unresolved", 0) for c in sc.meta.get("counts", {}).values())
-        data.figures.add("score.unresolved", left, f"alert unit-days left out (unresolved), {s} to {e}", scmd,
+        data.figures.add("score.unresolved", left, (f"alert unit-days left out (unresolved), {s} to {e}",
+                                                    f"jours-unités d'alerte sans issue, de {s} à {e}"), scmd,
                          data.as_of)
 
 
@@ -218,7 +233,8 @@ def trend(q: Queries, data: BriefData) -> None:
         rows.append({"period": r["period"], "status": cov.status,
                      **{m: (r[m] if cov.status != "none" else None) for m in MEASURES}})
     data.trend_rows = rows
-    data.figures.add("trend.periods", len(rows), f"{per.kind}s in the trend chart, {first.label} to {per.label}",
+    data.figures.add("trend.periods", len(rows), (f"{per.kind}s in the trend chart, {first.label} to {per.label}",
+                                                  f"périodes du graphique, de {first.label} à {per.label}"),
                      cmd, q.as_of)
 
 
