@@ -220,8 +220,9 @@ class Writer:
         name = escape(d.unit.name[self.lang])
         return self.p(
             f"The store holds no data for {name} in {self.period(d.period)}: {escape(why)}. This brief therefore "
-            "shows no figures, map or chart for the period; ingest a release that covers it and regenerate."
+            "gives no figures and no map for the period (the trend, where shown, covers the months before it); "
+            "ingest a release that covers it and regenerate."
             if en else
             f"La base ne contient pas de données pour {name} en {self.period(d.period)} : {escape(why)}. Cette note "
-            "ne présente donc ni chiffres, ni carte, ni graphique pour la période ; intégrez une version qui la "
-            "couvre et régénérez-la.")
+            "ne donne donc ni chiffres ni carte pour la période (la tendance, si elle figure, couvre les mois "
+            "précédents) ; intégrez une version qui la couvre et régénérez-la.")
