@@ -142,5 +142,12 @@ class Observatory(CubeMixin, WarningMixin):
 
         return Sync(self.layout)
 
+    @property
+    def briefs(self):
+        """Situation briefs (HTML, PDF) of a bloc or country for a month or year: ``obs.briefs.build(...)``."""
+        from .report.briefs import Briefs
+
+        return Briefs(self)
+
     def refresh_catalog(self) -> bool:
         return catalog.refresh(self.layout, force=True)

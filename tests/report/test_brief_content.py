@@ -1,0 +1,152 @@
+"""The demo store's AES October 2023 brief: its figures, its prose, its footnotes."""
+
+from __future__ import annotations
+
+import json
+import shlex
+
+import pytest
+from click.testing import CliRunner
+from report import brief_fixtures as bf
+
+from sahelwatch.cli.main import cli
+from sahelwatch.report.i18n import NNBSP, num, parse_num
+
+
+def test_headline_and_member_figures_match_the_candidate_file(aes_en):
+    expect = bf.candidate_totals("2023-10")
+    figs = aes_en.figures
+    # the figures the lead checked by hand: BFA 58/569, MLI 55/119, NER 12/115
+    assert {c: (expect[c]["events"], expect[c]["best"]) for c in expect} == {
+        "BFA": (58, 569), "MLI": (55, 119), "NER": (12, 115)}
+    for c, t in expect.items():
+        assert figs[f"country.{c}.events"].value == t["events"]
+        assert figs[f"country.{c}.fatalities_best"].value == t["best"]
+        assert figs[f"country.{c}.fatalities_low"].value == t["low"]
+        assert figs[f"country.{c}.fatalities_high"].value == t["high"]
+    assert figs["cur.events"].value == sum(t["events"] for t in expect.values()) == 125
+    assert figs["cur.fatalities_best"].value == sum(t["best"] for t in expect.values()) == 803
+    assert figs["cur.fatalities_low"].value == sum(t["low"] for t in expect.values())
+    assert figs["cur.fatalities_high"].value == sum(t["high"] for t in expect.values())
+
+
+def test_html_prints_each_figure_with_its_footnote(aes_en):
+    html = aes_en.html()
+    for key, printed in [("cur.events", "125"), ("cur.fatalities_best", "803"), ("cur.fatalities_high", "1,210"),
+                         ("country.BFA.events", "58"), ("country.BFA.fatalities_best", "569"),
+                         ("country.MLI.fatalities_best", "119"), ("country.NER.fatalities_best", "115")]:
+        assert f'data-key="{key}">{printed}</span><sup class="fn"><a href="#fn-' in html
+    notes = {n: cmd for n, cmd, _, _ in aes_en.figures.footnotes()}
+    for f in aes_en.figures:
+        assert f.command in notes.values(), f.key
+        assert f.snapshot == 2
+    for n in notes:
+        assert f'<li id="fn-{n}">' in html
+
+
+def _run(cmd: str, home) -> str:
+    args = shlex.split(cmd)
+    assert args[0] == "sahelwatch"
+    res = CliRunner().invoke(cli, [*args[1:], "--home", str(home), "--format", "json"])
+    assert res.exit_code == 0, res.output
+    return res.output
+
+
+def test_each_footnote_command_reproduces_its_figure(demo_obs, aes_en):
+    figs = aes_en.figures
+    checked = 0
+    for f in figs:
+        if not f.command.startswith("sahelwatch aggregate") or f.key.startswith(("chg_", "trend.", "cells.")):
+            continue
+        rows = json.loads(_run(f.command, demo_obs.home))["rows"]
+        kind, _, measure = f.key.rpartition(".")
+        if f.key.startswith("country."):
+            rows = [r for r in rows if r["country_iso3"] == f.key.split(".")[1]]
+        elif f.key.startswith("area."):
+            i = int(f.key.split(".")[1])
+            rows = [r for r in rows if r["admin1_code"] == aes_en.data.areas[i]["admin1_code"]]
+        elif f.key.startswith("actor."):
+            rows = [r for r in rows if r["actor"] == aes_en.data.actors[int(f.key.split(".")[1])]["actor"]]
+        assert sum(r[measure] for r in rows) == f.value, (f.key, f.command)
+        checked += 1
+    assert checked >= 30
+    # a named incident: its command lists the event, with the printed fatalities
+    inc = aes_en.data.incidents[0]
+    events = json.loads(_run(figs["incident.0.fatalities_best"].command, demo_obs.home))
+    ev = [e for e in events if e["event_key"] == inc["event_key"]]
+    assert ev and ev[0]["fatalities_best"] == figs["incident.0.fatalities_best"].value == 63
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_every_number_in_the_prose_is_a_computed_figure(request, lang):
+    b = request.getfixturevalue(f"aes_{lang}")
+    paras = bf.prose(b.html())
+    assert len(paras) >= 8
+    allowed = [s.file.rsplit("/", 1)[-1] for s in b.data.all_snapshots] + [
+        str(s.release) for s in b.data.all_snapshots] + ["PRIO-GRID"]
+    seen = 0
+    for p in paras:
+        for key, printed in p["figs"]:
+            f = b.figures[key]
+            assert f.value is not None, key
+            value = parse_num(printed)
+            assert value == pytest.approx(round(f.value, 0)), (key, printed, f.value)
+            seen += 1
+        assert bf.stray_numbers(p["rest"], allowed) == [], p["rest"]
+    assert seen >= 20
+
+
+def test_french_brief_uses_french_typography(aes_fr):
+    html = aes_fr.html()
+    assert "octobre 2023" in html and "septembre 2023" in html
+    assert f"1{NNBSP}210" in html  # thousands: narrow no-break space
+    for p in bf.prose(html):
+        text = p["rest"]
+        for mark in (":", ";", "?", "!"):
+            i = text.find(mark)
+            while i > 0:
+                assert text[i - 1] == NNBSP, (mark, text[max(0, i - 30):i + 5])
+                i = text.find(mark, i + 1)
+    assert num(12.5, "fr", 1) == "12,5" and num(12.5, "en", 1) == "12.5"
+    assert "octobre 2023</time>, UCDP a enregistré" in html
+    assert f"— instantané 2{NNBSP}; <span class=\"labels\">événements, AES, 2023-10{NNBSP}; morts" in html
+
+
+def test_comparisons_say_why_there_is_none(aes_en, aes_fr):
+    # September 2023: no ingested UCDP release covers it; October 2022: only the GED sample
+    assert aes_en.data.coverage["2023-09"].status == "none"
+    assert aes_en.data.coverage["2022-10"].status == "sample"
+    assert "prev.events" not in aes_en.figures and "yb.events" not in aes_en.figures
+    html = aes_en.html()
+    assert "No comparison with <time" in html and "no ingested UCDP release covers it" in html
+    assert "only a sample of UCDP GED 23.1 covers it" in html
+    assert "Record not assessed" in html and "is a record" not in html
+    assert "Pas de comparaison avec" in aes_fr.html()
+
+
+def test_brief_carries_sources_credits_and_membership(aes_en):
+    html = aes_en.html()
+    for s in ("ged231_sample1000_global.csv", "GEDEvent_v23_0_10.csv", "23.0.10", "Uppsala Conflict Data Program",
+              "geoBoundaries", "on:2023-10-15", "as-coded", "DejaVu"):
+        assert s in html, s
+    assert "ACLED" not in html  # no ACLED data in the demo store
+    assert [m["iso3"] for m in aes_en.data.bloc_info["members"]] == ["BFA", "MLI", "NER"]
+    assert aes_en.data.regenerate.startswith("sahelwatch brief --bloc AES --period 2023-10")
+    # the deadliest events link to their ids
+    for inc in aes_en.data.incidents:
+        assert f'<code class="event-id">{inc["event_key"]}</code>' in html
+
+
+def test_map_and_trend_are_inline_svg(aes_en):
+    html = aes_en.html()
+    assert html.count("<svg") == 2
+    assert 'class="map"' in html and "<title>Sahel (BFA): 21</title>" in html
+    assert "http://" not in html.replace('xmlns="http://www.w3.org/2000/svg"', "").replace(
+        "http://www.w3.org/1999/xlink", "")  # nothing fetched from the network
+    assert len(aes_en.data.trend_rows) == 24
+    assert [r["status"] for r in aes_en.data.trend_rows[-10:]] == ["none"] * 9 + ["full"]
+
+
+def test_forecast_section_is_left_out_and_says_why(aes_en):
+    html = aes_en.html()
+    assert "Left out: this installation of sahelwatch has no forecast module." in html
