@@ -120,18 +120,19 @@ class CubeMixin:
     def aggregate(self, by: str = "country", period: str = "month", measures=None, *, breakdown=None,
                   country=None, bloc=None, start=None, end=None, source=None, as_of: int | None = None,
                   precision: str = "as-coded", membership: str = "dynamic", complete: bool = False,
-                  h3_resolution: int = 5) -> CubeResult:
+                  h3_resolution: int = 5, category=None, actor=None) -> CubeResult:
         """Aggregate events: ``by`` (country, admin1, admin2, priogrid, h3, bloc) x ``period``
         (day, week, acled-week, month, quarter, year) x ``breakdown`` x ``measures``.
 
         See ``docs/analytics-cube.md``. ``complete=True`` adds zero rows for empty
         unit-periods. Refuses to add ACLED and UCDP together (pick ``source=`` or
-        break down by source).
+        break down by source). ``category`` and ``actor`` (actor1 or actor2 is one of
+        these names) filter the events.
         """
         spec, con, bset, snaps, admin = self._cube_setup(
             by=by, period=period, measures=measures, breakdown=breakdown, country=country, bloc=bloc, start=start,
             end=end, source=source, as_of=as_of, precision=precision, membership=membership, complete=complete,
-            h3_resolution=h3_resolution)
+            h3_resolution=h3_resolution, category=category, actor=actor)
         from .analytics import cube
 
         try:
@@ -144,7 +145,8 @@ class CubeMixin:
     def trend(self, measure: str = "fatalities_best", period: str = "year", *, by: str | None = None,
               country=None, bloc=None, breakdown=None, start=None, end=None, source=None,
               as_of: int | None = None, precision: str = "as-coded", membership: str = "dynamic",
-              include_incomplete: bool = False, window: int | None = None, min_periods: int = 6) -> TrendResult:
+              include_incomplete: bool = False, window: int | None = None, min_periods: int = 6,
+              category=None, actor=None) -> TrendResult:
         """Record, change and slope of each series (one per unit and breakdown value).
 
         ``by`` defaults to ``bloc`` when only blocs are named, else ``country``.
@@ -163,7 +165,7 @@ class CubeMixin:
         spec, con, bset, snaps, admin = self._cube_setup(
             by=by, period=period, measures=ms[0], breakdown=breakdown, country=country, bloc=bloc, start=start,
             end=end, source=source, as_of=as_of, precision=precision, membership=membership, complete=True,
-            h3_resolution=5)
+            h3_resolution=5, category=category, actor=actor)
         try:
             frame, info = cube.run_cube(con, spec, registry=self.blocs if spec.blocs else None, boundaries=bset,
                                         with_coverage=True, admin=admin,
