@@ -137,5 +137,13 @@ class Observatory(CubeMixin, WarningMixin):
             self._blocs = load_registry(self._registry_files)
         return self._blocs
 
+    def close(self) -> None:
+        """Release the DuckDB connection kept for aggregates (the object stays usable:
+        the next aggregate opens a new one). A server calls it on shutdown."""
+        cached = getattr(self, "_cube_con", None)
+        if cached is not None:
+            self._cube_con = None
+            cached["con"].close()
+
     def refresh_catalog(self) -> bool:
         return catalog.refresh(self.layout, force=True)

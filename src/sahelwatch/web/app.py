@@ -8,6 +8,7 @@ Serve it with ``sahelwatch serve`` (uvicorn on 127.0.0.1:8000). See docs/http-ap
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import importlib.util
 from pathlib import Path
@@ -36,7 +37,12 @@ def create_app(home, *, private: bool = False, write_token: str | None = None, m
     ctx = WebContext(home=home, private=private, write_token=write_token or None,
                      max_upload_bytes=int(max_upload_mb * 1024 * 1024))
     ctx.obs()  # fail now, with a clear error, if the store is missing or damaged
-    app = FastAPI(title="sahelwatch", version=__version__,
+    @contextlib.asynccontextmanager
+    async def lifespan(app):
+        yield
+        ctx.close()
+
+    app = FastAPI(title="sahelwatch", version=__version__, lifespan=lifespan,
                   description="Offline observatory of political violence in the Sahel: events, aggregates, "
                               "trends, indicators, alerts, blocs and places. See docs/http-api.md.",
                   openapi_url=f"{API}/openapi.json", docs_url=None, redoc_url=None)

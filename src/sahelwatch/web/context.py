@@ -29,6 +29,8 @@ class WebContext:
     write_token: str | None = None
     max_upload_bytes: int = 200 * 1024 * 1024
     _local: threading.local = field(default_factory=threading.local, repr=False)
+    _all: list = field(default_factory=list, repr=False)
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     def obs(self):
         o = getattr(self._local, "obs", None)
@@ -36,7 +38,16 @@ class WebContext:
             import sahelwatch
 
             o = self._local.obs = sahelwatch.open(self.home, create=False)
+            with self._lock:
+                self._all.append(o)
         return o
+
+    def close(self) -> None:
+        """Close every thread's DuckDB connection (on shutdown: a connection left to the
+        interpreter's exit can abort the process)."""
+        with self._lock:
+            for o in self._all:
+                o.close()
 
     def acled_loaded(self, snaps=None) -> bool:
         snaps = self.obs().snapshots() if snaps is None else snaps

@@ -43,3 +43,16 @@ def filters(
     s, e = day_param(from_, "from"), day_param(to, "to", end=True)
     check_range(s, e)
     return Filters(country, bloc, s, e, source, as_of)
+
+
+CATEGORY_Q = Query(None, max_length=LIST, pattern=r"^[A-Za-z_,]*$",
+                   description="battle, explosion_remote, violence_against_civilians, protest, riot, strategic "
+                               "(comma-separated)")
+
+
+def actor_q(actor: str | None = Query(None, max_length=300, description="events where actor1 or actor2 is this name")):
+    if actor is not None and any(ord(c) < 32 for c in actor):
+        from .errors import bad_parameter
+
+        raise bad_parameter("actor", actor[:100], "actor: control characters are not allowed")
+    return actor or None

@@ -40,15 +40,16 @@ def meta(request: Request):
     mode = ctx.acled_mode(snaps)
     sources, countries = [], []
     if snaps:
-        res = obs.aggregate(by="country", period="year", measures="events", breakdown="source")
-        df = res.to_polars()
+        df = obs.aggregate(by="country", period="year", measures="events", breakdown="source").to_polars()
         countries = sorted(set(df["country_iso3"].drop_nulls().to_list()))
         counts: dict[str, int] = {}
         for src, n in df.select("source", "events").iter_rows():
             counts[src] = counts.get(src, 0) + int(round(n or 0))
-        for c in res.meta.get("coverage", []):
-            sources.append({"source": c["source"], "first_date": c.get("first_date"), "last_date": c.get("last_date"),
-                            "events": counts.get(c["source"], 0)})
+        for src in sorted(counts):
+            first = obs.events_page(source=src, sort="date_start", limit=1).table.column("date_start")[0].as_py()
+            last = obs.events_page(source=src, sort="-date_start", limit=1).table.column("date_start")[0].as_py()
+            sources.append({"source": src, "first_date": first.isoformat() if first else None,
+                            "last_date": last.isoformat() if last else None, "events": counts[src]})
     blocs = [{"id": o.id, "name": o.name, "name_fr": o.name_fr, "kind": o.kind} for o in obs.blocs.organisations()]
     attribution = ATTRIBUTION + ([ACLED_ATTRIBUTION] if mode != "none" else [])
     return json_response({
