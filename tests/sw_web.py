@@ -52,7 +52,7 @@ class Server:
             if self.proc.poll() is not None:
                 raise RuntimeError(f"server exited: {self.stop()}")
             try:
-                if httpx.get(self.url + "/api/v1/meta", timeout=5).status_code == 200:
+                if httpx.get(self.url + "/api/v1/openapi.json", timeout=5).status_code == 200:
                     break
             except httpx.TransportError:
                 pass

@@ -18,7 +18,7 @@ from .context import MAX_PAGE, as_of_param, check_range, context, day_param
 from .errors import ApiError, bad_parameter
 from .formats import pick, points_geojson, table_response
 from .models import ERRORS, PageOut
-from .params import FORMAT_DOC, ISO3S_RE, LIST, SOURCE_RE
+from .params import FORMAT_DOC, ISO3S_RE, LIST, SOURCE_RE, actor_q
 
 router = APIRouter(tags=["events"])
 
@@ -39,7 +39,8 @@ class EventQuery:
                                                           "protest, riot, strategic (comma-separated)"),
                  actor: str | None = Query(None, max_length=300, description="actor1 or actor2 is this name"),
                  as_of: int | None = Query(None, ge=1, le=10**9, description="Snapshot id (default: the latest)")):
-        self.country, self.source, self.category, self.actor, self.as_of = country, source, category, actor, as_of
+        self.country, self.source, self.category, self.as_of = country, source, category, as_of
+        self.actor = actor_q(actor)
         self.start, self.end = day_param(from_, "from"), day_param(to, "to", end=True)
         check_range(self.start, self.end)
 
