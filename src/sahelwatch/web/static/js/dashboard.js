@@ -418,7 +418,7 @@ function drawDownloads() {
   const f = eventFilters(state, cache.members);
   for (const fmt of ['csv', 'parquet', 'geojson']) {
     const a = $(`#dl-${fmt}`);
-    a.href = apiUrl('/events', { ...f, format: fmt, limit: 1000 });
+    a.href = apiUrl('/events', { ...f, format: fmt });
     const hide = rowsHidden();
     a.hidden = hide;
     const agg = $(`#dl-agg-${fmt}`);
@@ -427,6 +427,7 @@ function drawDownloads() {
 }
 
 async function rerender() {
+  document.body.dataset.ready = '0';
   for (const o of document.querySelectorAll('#f-category option[data-i18n]')) o.textContent = I.t(o.dataset.i18n);
   fillSlider();
   drawNumbers();
@@ -439,6 +440,7 @@ async function rerender() {
   await drawInstitutions();
   await loadAnswer();
   hook.renders += 1;
+  document.body.dataset.ready = '1';
 }
 
 async function refresh({ zoom = false } = {}) {

@@ -1,5 +1,5 @@
 // Language: English or French, switchable, remembered in localStorage, default from the
-// browser's language. Labels are elements with data-i18n="key"; numbers and dates go through
+// browser's language. Labels are elements with a data-i18n attribute naming their message; numbers and dates go through
 // Intl with the locale of the language ("1 234,5" and "12 octobre 2023" in French).
 const KEY = 'sahelwatch.lang';
 const LANGS = ['en', 'fr'];

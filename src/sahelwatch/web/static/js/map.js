@@ -46,7 +46,7 @@ export class DashMap {
       center: [2, 14],
       zoom: 3.3,
       attributionControl: false,
-      preserveDrawingBuffer: true,  // lets the tests and screenshots read the canvas
+      canvasContextAttributes: { preserveDrawingBuffer: true },  // lets the tests read the canvas
     });
     this.map.addControl(new maplibregl.NavigationControl({ showCompass: false }), 'top-right');
     this.map.addControl(new maplibregl.AttributionControl({ compact: true }), 'bottom-right');
