@@ -54,7 +54,47 @@ def create_app(home, *, private: bool = False, write_token: str | None = None, m
             app.include_router(importlib.import_module(f"{__package__}.{name}").router, prefix=API)
     if importlib.util.find_spec(f"{__package__}.pages") is not None:
         app.include_router(importlib.import_module(f"{__package__}.pages").router)
+    _document_errors(app)
     static = Path(__file__).with_name("static")
     if static.is_dir():
         app.mount("/static", StaticFiles(directory=static), name="static")
     return app
+
+
+def _document_errors(app) -> None:
+    """The OpenAPI document says what the server does: FastAPI's 422 never leaves it (the
+    handlers turn validation errors into 400 in the one error shape), every operation may
+    answer 400 and 500 in that shape, and table routes with ``format`` also answer CSV,
+    Parquet and GeoJSON."""
+    from fastapi.openapi.utils import get_openapi
+
+    from .formats import MEDIA
+    from .models import ErrorOut
+
+    def openapi():
+        if app.openapi_schema:
+            return app.openapi_schema
+        doc = get_openapi(title=app.title, version=app.version, description=app.description, routes=app.routes)
+        schemas = doc.setdefault("components", {}).setdefault("schemas", {})
+        for name in ("HTTPValidationError", "ValidationError"):
+            schemas.pop(name, None)
+        schemas.update({k: v for k, v in ErrorOut.model_json_schema(ref_template="#/components/schemas/{model}")
+                        .pop("$defs", {}).items()})
+        schemas["ErrorOut"] = ErrorOut.model_json_schema(ref_template="#/components/schemas/{model}")
+        error = {"description": "an error, in the one error shape",
+                 "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorOut"}}}}
+        for item in doc.get("paths", {}).values():
+            for op in item.values():
+                responses = op.setdefault("responses", {})
+                responses.pop("422", None)
+                for status in ("400", "500"):
+                    responses.setdefault(status, error)
+                names = {p.get("name") for p in op.get("parameters", [])}
+                ok = responses.get("200", {}).get("content", {})
+                if "format" in names and "application/json" in ok:
+                    for media in ("text/csv", MEDIA["parquet"], MEDIA["geojson"]):
+                        ok.setdefault(media.split(";")[0], {"schema": {}})
+        app.openapi_schema = doc
+        return doc
+
+    app.openapi = openapi

@@ -41,7 +41,8 @@ INSTITUTION_RULE = ("A milestone counts from the first day of its period (a mont
                     "the state is the highest stage reached; 'uncertain' marks a period that contains the day.")
 FORCES_RULE = ("A presence opens at its deployment event, or when none is recorded at its first recorded event "
                "(start unknown), and closes at its withdrawal-completed or operation-ended event.")
-BLOC_PATH = Path(..., max_length=40, pattern=r"^[A-Za-z0-9_\-]+$", description="Bloc id: AES, ECOWAS, G5_SAHEL...")
+BLOC_PATH = Path(..., max_length=40, pattern=r"^[A-Za-z0-9_\-]+$", description="Bloc id: AES, ECOWAS, G5_SAHEL...",
+                 examples=["AES", "ECOWAS", "G5_SAHEL"])
 DAY = Query(None, max_length=10, description="Day YYYY-MM-DD (default today)")
 ISO3 = Query(None, max_length=3, pattern=r"^[A-Za-z]{3}$")
 

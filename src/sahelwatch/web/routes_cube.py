@@ -7,6 +7,7 @@ from typing import Literal
 from fastapi import APIRouter, Depends, Query, Request
 
 from .context import context
+from .errors import bad_parameter
 from .formats import pick, table_response
 from .models import ERRORS, TableOut, TrendOut
 from .params import CATEGORY_Q, FORMAT_DOC, LIST, WORDS_RE, Filters, actor_q, filters
@@ -37,6 +38,22 @@ def aggregate(request: Request, f: Filters = Depends(filters),
         by=by, period=period, measures=measure, breakdown=breakdown, precision=precision, membership=membership,
         complete=complete, h3_resolution=h3_resolution, category=category or None, actor=actor, **f.kwargs())
     return table_response(res.to_polars(), res.meta, fmt, f"aggregate-{by}-{period}", geojson=res.to_geojson)
+
+
+#: a trend over days or weeks needs a bounded range: 35 years of days in every country is
+#: hundreds of thousands of periods to fit, minutes of a worker thread for one request
+MAX_SPAN_DAYS = {"day": 3 * 366, "week": 15 * 366, "acled-week": 15 * 366}
+
+
+def _bounded(period: str, f: Filters) -> None:
+    import datetime as dt
+
+    limit = MAX_SPAN_DAYS.get(period)
+    if limit is None:
+        return
+    if not (f.start and f.end) or (dt.date.fromisoformat(f.end) - dt.date.fromisoformat(f.start)).days > limit:
+        raise bad_parameter("period", period, f"a trend per {period} needs from and to at most {limit // 366} years "
+                            "apart (or a longer period: month, quarter, year)", ["month", "quarter", "year"])
 
 
 MEASURE_FR = {"events": "événements", "fatalities_best": "morts (estimation centrale)",
@@ -92,6 +109,7 @@ def trend(request: Request, f: Filters = Depends(filters),
                                      "series (one row per unit and period) for csv/parquet")):
     """Record, change and slope per series, the values (``series``) and the answer in words (``lang``)."""
     fmt = pick(format, request.headers.get("accept"), allowed=("json", "csv", "parquet"))
+    _bounded(period, f)
     res = context(request).obs().trend(
         measure=measure, period=period, by=by, breakdown=breakdown, precision=precision, membership=membership,
         include_incomplete=include_incomplete, window=window, min_periods=min_periods, category=category or None,

@@ -11,6 +11,7 @@ from .errors import ApiError
 from .formats import MEDIA, json_response, rows
 from .models import ERRORS, TableOut
 
+
 router = APIRouter(tags=["places"])
 _cache: dict = {}
 _cache_lock = threading.Lock()
@@ -43,7 +44,11 @@ def search(request: Request, q: str = Query(..., min_length=1, max_length=100),
                                                        "source": "GeoNames (www.geonames.org), CC BY 4.0"}})
 
 
-@router.get("/places/admin", responses=ERRORS)
+GEOJSON_200 = {200: {"description": "a GeoJSON FeatureCollection",
+                     "content": {"application/geo+json": {"schema": {"type": "object"}}}}}
+
+
+@router.get("/places/admin", responses=ERRORS | GEOJSON_200)
 def admin(request: Request, country: str | None = Query(None, max_length=200, pattern=r"^[A-Za-z, ]*$",
                                                         description="ISO3 codes (default: every country held)"),
           level: int = Query(1, ge=0, le=2, description="0 country, 1 admin1, 2 admin2")):

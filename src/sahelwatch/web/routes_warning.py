@@ -7,6 +7,7 @@ from typing import Literal
 from fastapi import APIRouter, Query, Request
 
 from .context import context, day_param
+from .errors import bad_parameter
 from .formats import pick, table_response
 from .models import ERRORS, TableOut
 from .params import FORMAT_DOC, ISO3S_RE, LIST, SOURCE_RE, WORDS_RE
@@ -17,7 +18,8 @@ AS_OF = Query(None, ge=1, le=10**9, description="Snapshot id (default: the lates
 COUNTRY = Query(None, max_length=LIST, pattern=ISO3S_RE, description="ISO3 codes, comma-separated")
 SOURCE = Query(None, max_length=LIST, pattern=SOURCE_RE, description="acled, ucdp (default: the store's)")
 FMT = Query(None, max_length=10, description=FORMAT_DOC)
-MONTH = r"^\d{4}-\d{2}$"
+MAX_SCORE_YEARS = 10
+MONTH = r"^\d{4}-(0[1-9]|1[0-2])$"
 
 
 def _fmt(request, format):
@@ -61,6 +63,8 @@ def score(request: Request, from_: str = Query(..., alias="from", pattern=MONTH,
           measure: Literal["events", "fatalities_best"] = "events", format: str | None = FMT):
     """The alert rules replayed every Friday: hit rate, false alarms, Brier score against a baseline."""
     fmt = _fmt(request, format)
+    if int(to[:4]) - int(from_[:4]) > MAX_SCORE_YEARS:
+        raise bad_parameter("to", to, f"a backtest spans at most {MAX_SCORE_YEARS} years (one replay per Friday)")
     res = context(request).obs().score_alerts(unit, from_, to, kind=kind or None, source=source or None,
                                               as_of=as_of, country=country or None, measure=measure)
     return table_response(res.to_polars(), res.meta, fmt, f"alerts-score-{unit}")
