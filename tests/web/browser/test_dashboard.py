@@ -13,6 +13,7 @@ import httpx
 import pytest
 
 from sw_browser import Tab
+from sw_web import Server
 
 NNBSP = "\u202f"  # French group separator of Intl.NumberFormat('fr-FR'): "1 234,5"
 
@@ -50,7 +51,7 @@ def test_map_draws_our_features_and_asks_the_network_for_nothing(tab, screenshot
     assert page.evaluate("window.sahelwatch.renderedFeatures(['admin1-fill'])") > 10
     assert page.evaluate("window.sahelwatch.renderedFeatures(['points', 'clusters'])") > 0
     coloured = page.evaluate("""window.sahelwatch.map.queryRenderedFeatures({layers: ['admin1-fill']})
-        .filter(f => f.properties.events > 0).map(f => f.properties.iso3)""")
+        .filter(f => f.state.events > 0).map(f => f.properties.iso3)""")
     assert set(coloured) <= {"MLI", "BFA", "NER"} and coloured
     assert page.inner_text("#legend").startswith("Events")
     page.locator(".map-wrap").screenshot(path=str(screenshots / "map-en.png"))
@@ -149,7 +150,7 @@ def test_a_download_holds_exactly_the_filtered_rows(tab, web, demo_obs):
     assert set(pq.read_table(io.BytesIO(parquet.content)).column("event_key").to_pylist()) == want
 
 
-def test_acled_mode_shows_aggregates_and_hides_rows(browser, acled_web):
+def test_acled_mode_shows_aggregates_and_hides_rows(browser, acled_web, screenshots):
     t = Tab(browser, acled_web.url)
     try:
         page = t.open("/?source=acled&country=MLI,BFA,NER")
@@ -162,8 +163,22 @@ def test_acled_mode_shows_aggregates_and_hides_rows(browser, acled_web):
         assert page.evaluate("window.sahelwatch.renderedFeatures(['points', 'clusters'])") == 0
         assert not [u for u in t.requests if "/api/v1/events" in u], "no event rows were asked for"
         assert t.blocked == []
+        page.screenshot(path=str(screenshots / "acled-aggregates-mode-en.png"))
     finally:
         t.close()
+
+
+def test_private_mode_shows_acled_rows(browser, acled_home):
+    s = Server(acled_home, "--private")
+    t = Tab(browser, s.url)
+    try:
+        page = t.open("/?source=acled&country=MLI")
+        assert page.is_hidden("#acled-banner")
+        assert page.is_visible("#events-wrap") and page.locator("#events tbody tr").count() > 0
+        assert "[SYNTHETIC]" in page.inner_text("#events tbody"), "generated rows, labelled as such"
+    finally:
+        t.close()
+        s.stop()
 
 
 def test_bloc_page_members_on_a_date_with_sources(browser, web, screenshots):

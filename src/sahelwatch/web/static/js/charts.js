@@ -4,9 +4,24 @@ import { currentLang, fmtDate, t, term, vegaLocales } from './i18n.js';
 
 const FONT = 'system-ui, sans-serif';
 
+// The chart bundle (~0.9 MB) loads on first use, so the map does not wait for it.
+let loading = null;
+function chartLibrary() {
+  if (globalThis.swVega) return Promise.resolve(globalThis.swVega);
+  if (!loading) {
+    loading = new Promise((resolve, reject) => {
+      const s = document.createElement('script');
+      s.src = `${document.body.dataset.static || '/static/'}vendor/vega/vega-bundle.min.js`;
+      s.onload = () => resolve(globalThis.swVega);
+      s.onerror = () => reject(new Error('chart library not loaded'));
+      document.head.appendChild(s);
+    });
+  }
+  return loading;
+}
+
 export async function embed(el, spec) {
-  const sw = globalThis.swVega;
-  if (!sw) throw new Error('chart library not loaded');
+  const sw = await chartLibrary();
   const node = typeof el === 'string' ? document.querySelector(el) : el;
   if (node._swView) { node._swView.finalize(); node._swView = null; }
   // Concatenated views cannot take the container's width: give each the node's width.

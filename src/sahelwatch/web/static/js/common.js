@@ -44,9 +44,10 @@ export function setAcledBanner(meta) {
 }
 
 export async function startCommon() {
+  const metaReq = getJSON('/meta');
   await I.setLang(I.initialLang(), { persist: false });
   I.bindSwitch();
-  const meta = await getJSON('/meta');
+  const meta = await metaReq;
   fillAttribution(meta.attribution);
   setAcledBanner(meta);
   return meta;

@@ -23,8 +23,10 @@ export function breaks(values) {
   return out;
 }
 
+// A colour step over a value: a property name, or an expression such as ['feature-state', 'events'].
 function stepExpr(prop, bks, colors) {
-  const e = ['step', ['coalesce', ['get', prop], 0], '#eef1f3'];
+  const value = Array.isArray(prop) ? prop : ['get', prop];
+  const e = ['step', ['to-number', ['coalesce', value, 0]], '#eef1f3'];
   bks.forEach((b, i) => { e.push(b, colors[Math.min(i + 1, colors.length - 1)]); });
   return e;
 }
@@ -142,23 +144,28 @@ export class DashMap {
     if (f.layer.id === 'grid-fill') {
       return `<div class="pop"><strong>PRIO-GRID ${esc(p.priogrid_gid)}</strong>${line('m.events', fmtNum(p.events, 0))}${line('m.fatalities_best', fmtNum(p.fatalities_best, 0))}</div>`;
     }
+    const s = f.state || {};
     let h = `<div class="pop"><strong>${esc(p.name)}</strong> · ${esc(iso3Of(p))} <span class="muted">${esc(codeOf(p))}</span>`;
-    h += line('m.events', fmtNum(p.events ?? 0, 0));
-    h += line('m.fatalities_best', fmtNum(p.fatalities_best ?? 0, 0));
+    h += line('m.events', fmtNum(s.events ?? 0, 0));
+    h += line('m.fatalities_best', fmtNum(s.fatalities_best ?? 0, 0));
     if (full) h += `<div class="muted">${esc(t('map.filtered_to_area'))}</div>`;
     return `${h}</div>`;
   }
 
-  // Choropleth values joined onto our own admin1 polygons: {code: {events, fatalities_best}}.
+  // Choropleth values set as feature state on our own admin1 polygons ({code: {events,
+  // fatalities_best}}): the shapes go to the map's worker once, a filter change only
+  // updates the numbers.
   setChoropleth(values, measure) {
     this.measure = measure;
-    const feats = this.admin.features.map((f) => {
-      const v = values[codeOf(f.properties)] || {};
-      return { ...f, properties: { ...f.properties, events: v.events || 0, fatalities_best: v.fatalities_best || 0 } };
-    });
-    this.map.getSource('admin1').setData({ type: 'FeatureCollection', features: feats });
-    const bks = breaks(feats.map((f) => f.properties[measure]));
-    this.map.setPaintProperty('admin1-fill', 'fill-color', stepExpr(measure, bks, COLORS));
+    const m = this.map;
+    for (const f of this.admin.features) {
+      const code = codeOf(f.properties);
+      if (!code) continue;
+      const v = values[code] || {};
+      m.setFeatureState({ source: 'admin1', id: code }, { events: v.events || 0, fatalities_best: v.fatalities_best || 0 });
+    }
+    const bks = breaks(Object.values(values).map((v) => v[measure] || 0));
+    m.setPaintProperty('admin1-fill', 'fill-color', stepExpr(['feature-state', measure], bks, COLORS));
     this.bks = bks;
     return bks;
   }
