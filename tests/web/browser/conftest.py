@@ -9,6 +9,7 @@ so a test can assert the dashboard asked the network for nothing. Without
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 import pytest
 
