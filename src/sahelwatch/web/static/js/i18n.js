@@ -59,8 +59,21 @@ export function term(prefix, value) {
   return has(k) || (k in (catalogs.en || {})) ? t(k) : String(value);
 }
 
+// A message's text, with command-line options (--private) kept on one line as code.
+function setText(el, text) {
+  if (!text.includes('--')) { el.textContent = text; return; }
+  const parts = text.split(/(--[a-z][a-z-]*)/);
+  el.replaceChildren(...parts.map((p, i) => {
+    if (i % 2 === 0) return document.createTextNode(p);
+    const c = document.createElement('code');
+    c.className = 'opt';
+    c.textContent = p;
+    return c;
+  }));
+}
+
 export function apply(root) {
-  for (const el of root.querySelectorAll('[data-i18n]')) el.textContent = t(el.dataset.i18n);
+  for (const el of root.querySelectorAll('[data-i18n]')) setText(el, t(el.dataset.i18n));
   for (const el of root.querySelectorAll('[data-i18n-title]')) el.title = t(el.dataset.i18nTitle);
   for (const el of root.querySelectorAll('[data-i18n-aria]')) el.setAttribute('aria-label', t(el.dataset.i18nAria));
 }
