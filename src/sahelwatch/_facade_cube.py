@@ -8,6 +8,7 @@ the bloc registry and boundary set, and wraps the frame with its meta
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 
 from .domain.args import split_list
@@ -94,8 +95,16 @@ def _shapes(unit: str, df, bset) -> dict:
         return out
     from .places import BoundarySet
 
-    bset = bset or BoundarySet.bundled()
-    level = {"country": 0, "admin1": 1, "admin2": 2}[unit]
+    return _admin_shapes(bset or BoundarySet.bundled(), {"country": 0, "admin1": 1, "admin2": 2}[unit])
+
+
+@functools.lru_cache(maxsize=16)
+def _admin_shapes(bset, level: int) -> dict:
+    """GeoJSON geometry of every unit at ``level``, per boundary set: a boundary set never
+    changes once loaded (new boundaries give a new set), so the mapping is made once."""
+    from shapely.geometry import mapping
+
+    out: dict = {}
     for (c, lv), ly in bset.layers.items():
         if lv == level:
             for code, g in zip(ly.codes, ly.geoms):

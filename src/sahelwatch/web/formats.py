@@ -66,11 +66,29 @@ def rows(df) -> list[dict]:
     return [jsonable(r) for r in df.to_dicts()]
 
 
+def _default(value):
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()
+    if isinstance(value, (set, frozenset)):
+        return list(value)
+    if hasattr(value, "model_dump"):
+        return value.model_dump(mode="json", by_alias=True)
+    return str(value)
+
+
+def dumps(content) -> str:
+    """Compact JSON. The fast path lets ``json`` walk the object (GeoJSON coordinates are
+    many small lists); only a body holding NaN or Infinity takes the slow, cleaning walk."""
+    try:
+        return json.dumps(content, ensure_ascii=False, allow_nan=False, separators=(",", ":"), default=_default)
+    except ValueError:
+        return json.dumps(jsonable(content), ensure_ascii=False, allow_nan=False, separators=(",", ":"))
+
+
 def json_response(content: dict, status: int = 200, media: str = "application/json", headers=None):
     from fastapi.responses import Response
 
-    data = json.dumps(jsonable(content), ensure_ascii=False, allow_nan=False, separators=(",", ":"))
-    return Response(data.encode("utf-8"), status_code=status, media_type=media, headers=headers)
+    return Response(dumps(content).encode("utf-8"), status_code=status, media_type=media, headers=headers)
 
 
 def neutralise(text):
