@@ -72,14 +72,15 @@ class Observatory(CubeMixin, WarningMixin):
 
     def events_page(self, *, sort: str = "date_start", limit: int = 100, after: tuple | None = None,
                     country=None, start=None, end=None, source=None, as_of: int | None = None,
-                    category=None, actor=None):
+                    category=None, actor=None, by_source: dict | None = None):
         """One page of events (keyset paging): ``.table`` (Arrow), ``.total``, ``.by_source``
         and ``.after`` (pass it back as ``after=`` for the next page; None on the last).
-        ``sort``: date_start, fatalities_best or country_iso3, ``-`` in front for descending."""
+        ``sort``: date_start, fatalities_best or country_iso3, ``-`` in front for descending.
+        ``by_source``: an earlier page's counts (same filters, pinned ``as_of``): not recounted."""
         from .store import paging
 
         flt = self._event_filter(country, start, end, source, as_of, category, actor)
-        return paging.page(self.layout, flt, sort=sort, limit=limit, after=after)
+        return paging.page(self.layout, flt, sort=sort, limit=limit, after=after, by_source=by_source)
 
     @staticmethod
     def _event_filter(country, start, end, source, as_of, category, actor) -> query.EventFilter:

@@ -95,3 +95,22 @@ def test_neutralise_covers_every_formula_start():
     df = pl.DataFrame({"a": ["=1+2", "+1", "-1", "@SUM(A1)", "\tx", "ok", None], "n": [-1, 2, 3, 4, 5, 6, 7]})
     lines = csv_bytes(df).decode().splitlines()
     assert lines[1:] == ["'=1+2,-1", "'+1,2", "'-1,3", "'@SUM(A1),4", "'\tx,5", "ok,6", ",7"]
+
+
+def test_a_forged_cursor_cannot_unlock_acled_rows(public):
+    import base64
+    import json
+
+    def b64(raw: bytes) -> str:
+        return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+    real = public.get("/api/v1/events", params={"source": "ucdp", "limit": 2}).json()["next_cursor"]
+    body, _, sig = real.partition(".")
+    data = json.loads(base64.urlsafe_b64decode(body + "=" * (-len(body) % 4)))
+    assert data["c"] == {"ucdp_candidate": 2391, "ucdp_ged": 1000}
+    forged = dict(data, c={"ucdp_ged": 1})
+    for cursor in (b64(json.dumps(forged).encode()) + "." + sig, b64(json.dumps(forged).encode()), real + "x"):
+        r = public.get("/api/v1/events", params={"source": "ucdp", "limit": 2, "cursor": cursor})
+        assert r.status_code == 400 and r.json()["error"]["details"]["param"] == "cursor"
+    ok = public.get("/api/v1/events", params={"source": "ucdp", "limit": 2, "cursor": real})
+    assert ok.status_code == 200 and ok.json()["total"] == 3391

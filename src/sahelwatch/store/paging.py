@@ -47,8 +47,10 @@ def _after_value(col: str, value):
 
 
 def page(layout: Layout, flt: EventFilter, *, sort: str = "date_start", limit: int = 100,
-         after: tuple | None = None, snaps=None) -> Page:
-    """One page of current events matching ``flt``; ``after`` is the previous page's ``Page.after``."""
+         after: tuple | None = None, snaps=None, by_source: dict[str, int] | None = None) -> Page:
+    """One page of current events matching ``flt``; ``after`` is the previous page's ``Page.after``.
+    ``by_source``: the counts an earlier page of the same filter and snapshot gave (they do
+    not change while paging one snapshot), so the count query is not run again."""
     import duckdb
 
     snaps = manifest.read_all(layout) if snaps is None else snaps
@@ -78,7 +80,8 @@ def page(layout: Layout, flt: EventFilter, *, sort: str = "date_start", limit: i
         cond = f"({key} {'<' if desc else '>'} {v} OR ({key} = {v} AND event_key > $after_k))"
     con = duckdb.connect()
     try:
-        counts = con.sql(f"SELECT source, COUNT(*) FROM ({sql}) GROUP BY source", params=base).fetchall()
+        counts = (list(by_source.items()) if by_source is not None else
+                  con.sql(f"SELECT source, COUNT(*) FROM ({sql}) GROUP BY source", params=base).fetchall())
         q = f"SELECT * FROM ({sql}) WHERE {cond} ORDER BY {order} LIMIT {int(limit) + 1}"
         table = con.sql(q, params=params).to_arrow_table()
     finally:

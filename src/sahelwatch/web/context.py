@@ -13,6 +13,7 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import re
+import secrets
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -28,6 +29,8 @@ class WebContext:
     private: bool = False
     write_token: str | None = None
     max_upload_bytes: int = 200 * 1024 * 1024
+    #: signs event cursors (new on every start: cursors do not outlive the server)
+    secret: bytes = field(default_factory=lambda: secrets.token_bytes(32), repr=False)
     _local: threading.local = field(default_factory=threading.local, repr=False)
     _all: list = field(default_factory=list, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import hmac
 import json
 
 from fastapi import APIRouter, Depends, Query, Request
@@ -68,19 +69,34 @@ class EventQuery:
         return hashlib.sha256(json.dumps(k, sort_keys=True).encode()).hexdigest()[:16]
 
 
-def _encode(data: dict) -> str:
-    return base64.urlsafe_b64encode(json.dumps(data, separators=(",", ":")).encode()).decode().rstrip("=")
+def _b64(raw: bytes) -> str:
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
 
 
-def _decode(cursor: str) -> dict:
+def _unb64(text: str) -> bytes:
+    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+
+
+def _encode(data: dict, secret: bytes) -> str:
+    """An opaque cursor, signed with the server's secret: a client cannot forge the counts
+    it carries (the ACLED licence check reads them) or another filter's position."""
+    raw = json.dumps(data, separators=(",", ":")).encode()
+    return _b64(raw) + "." + _b64(hmac.new(secret, raw, hashlib.sha256).digest()[:16])
+
+
+def _decode(cursor: str, secret: bytes) -> dict:
     try:
-        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
+        body, _, sig = cursor.partition(".")
+        raw = _unb64(body)
+        if not hmac.compare_digest(_unb64(sig), hmac.new(secret, raw, hashlib.sha256).digest()[:16]):
+            raise ValueError
         data = json.loads(raw)
         if not isinstance(data, dict) or not isinstance(data.get("after"), list) or len(data["after"]) != 2:
             raise ValueError
         return data
-    except (ValueError, UnicodeDecodeError):
-        raise bad_parameter("cursor", cursor[:100], "cursor: not a cursor this server gave (use next_cursor)") from None
+    except (ValueError, UnicodeDecodeError, TypeError):
+        raise bad_parameter("cursor", cursor[:100], "cursor: not a cursor this server gave (use next_cursor; "
+                            "cursors end when the server restarts)") from None
 
 
 def _refuse_acled(n: int):
@@ -107,22 +123,26 @@ def events(request: Request, q: EventQuery = Depends(),
     snaps = obs.snapshots()
     q.check_sources(snaps)
     kw = q.kwargs()
-    after, fp = None, q.fingerprint(sort)
+    after, counts, fp = None, None, q.fingerprint(sort)
     if cursor and fmt == "json":
-        data = _decode(cursor)
+        data = _decode(cursor, ctx.secret)
         if data.get("f") != fp:
             raise bad_parameter("cursor", cursor[:100], "cursor: it belongs to another filter or sort; "
                                 "start again without cursor")
         after, kw["as_of"] = tuple(data["after"]), data.get("a")
+        c = data.get("c")
+        if isinstance(c, dict) and all(isinstance(k, str) and isinstance(v, int) for k, v in c.items()):
+            counts = c
     as_of_param(ctx, kw["as_of"], snaps)
     if kw["as_of"] is None and snaps:
         kw["as_of"] = max(s.id for s in snaps)  # pin the snapshot: every page reads the same state
     mode = ctx.acled_mode(snaps)
     if fmt == "json":
-        page = obs.events_page(sort=sort, limit=limit or 100, after=after, **kw)
+        page = obs.events_page(sort=sort, limit=limit or 100, after=after, by_source=counts, **kw)
         if mode == "aggregates" and page.by_source.get("acled"):
             raise _refuse_acled(page.by_source["acled"])
-        nxt = None if page.after is None else _encode({"after": list(page.after), "a": kw["as_of"], "f": fp})
+        nxt = None if page.after is None else _encode({"after": list(page.after), "a": kw["as_of"], "f": fp,
+                                                            "c": page.by_source}, ctx.secret)
         df = pl.from_arrow(page.table).drop(HIDDEN, strict=False)
         meta = {"as_of": kw["as_of"], "sort": sort, "limit": limit or 100, "by_source": page.by_source,
                 "acled_mode": mode}
