@@ -168,3 +168,20 @@ def test_serve_prints_its_address(demo_home):
     s = Server(demo_home)
     err = s.stop()
     assert f"http://127.0.0.1:{s.port}/" in s.stdout and "Traceback" not in err
+
+
+def test_admin_boundaries_can_be_kept_by_the_browser(server):
+    first = server.get("/api/v1/places/admin", params={"level": 1, "country": "MLI"})
+    etag = first.headers["etag"]
+    assert first.status_code == 200 and "max-age" in first.headers["cache-control"]
+    again = server.get("/api/v1/places/admin", params={"level": 1, "country": "MLI"},
+                       headers={"If-None-Match": etag})
+    assert again.status_code == 304 and again.content == b""
+    other = server.get("/api/v1/places/admin", params={"level": 2, "country": "MLI"},
+                       headers={"If-None-Match": etag})
+    assert other.status_code == 200 and other.headers["etag"] != etag
+
+
+def test_english_answers_name_the_measure_in_words(server):
+    r = server.get("/api/v1/trend", params={"bloc": "AES", "period": "month"}).json()
+    assert r["answer"] == ["AES: 2023-10: 803 fatalities (best estimate); the series has one period"]

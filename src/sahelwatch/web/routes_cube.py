@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Literal
 
 from fastapi import APIRouter, Depends, Query, Request
@@ -56,6 +57,8 @@ def _bounded(period: str, f: Filters) -> None:
                             "apart (or a longer period: month, quarter, year)", ["month", "quarter", "year"])
 
 
+MEASURE_EN = {"fatalities_best": "fatalities (best estimate)", "fatalities_low": "fatalities (low estimate)",
+              "fatalities_high": "fatalities (high estimate)", "civilian_fatalities": "civilian fatalities"}
 MEASURE_FR = {"events": "événements", "fatalities_best": "morts (estimation centrale)",
               "fatalities_low": "morts (estimation basse)", "fatalities_high": "morts (estimation haute)",
               "civilian_fatalities": "morts civils", "actors": "acteurs"}
@@ -78,7 +81,11 @@ def answer(row: dict, lang: str) -> str:
                                                           "type_of_violence", "interaction") and v is not None]
     who = unit + (f" ({', '.join(breakdown)})" if breakdown else "")
     if lang == "en":
-        return f"{who}: {row.get('record_text') or 'no complete period'}"
+        text = row.get("record_text") or "no complete period"
+        m = row.get("measure")
+        if m in MEASURE_EN:  # the analytics write the measure's identifier; the page reads words
+            text = re.sub(rf"\b{m}\b", MEASURE_EN[m], text)
+        return f"{who}: {text}"
     lab, n, rank = row.get("latest_period"), row.get("n_periods"), row.get("rank")
     m = MEASURE_FR.get(row.get("measure"), row.get("measure"))
     if lab is None:

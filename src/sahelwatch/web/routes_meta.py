@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+
 from fastapi import APIRouter, Request
 
 from .context import MAX_PAGE, context
@@ -38,6 +40,34 @@ def meta(request: Request):
     obs = ctx.obs()
     snaps = obs.snapshots()
     mode = ctx.acled_mode(snaps)
+    key = tuple((s.id, s.sha256) for s in snaps)
+    with _lock:
+        hit = _store_facts.get(ctx.home)
+    if hit is not None and hit[0] == key:
+        sources, countries = hit[1]
+    else:
+        sources, countries = _facts(obs, snaps)
+        with _lock:
+            _store_facts[ctx.home] = (key, (sources, countries))
+    blocs = [{"id": o.id, "name": o.name, "name_fr": o.name_fr, "kind": o.kind} for o in obs.blocs.organisations()]
+    attribution = ATTRIBUTION + ([ACLED_ATTRIBUTION] if mode != "none" else [])
+    return json_response({
+        "version": __version__, "store": ctx.home.name, "acled_mode": mode,
+        "acled_notice": ACLED_NOTICE if mode == "aggregates" else None,
+        "write_enabled": ctx.write_token is not None, "private": ctx.private,
+        "latest_snapshot": max((s.id for s in snaps), default=None), "snapshots": len(snaps),
+        "sources": sources, "countries": countries, "blocs": blocs, "attribution": attribution,
+        "limits": {"page_max": MAX_PAGE, "upload_max_bytes": ctx.max_upload_bytes},
+    })
+
+
+#: sources and countries per store state: a snapshot never changes, so they are computed
+#: once per set of snapshots (the page asks for /meta on every load)
+_store_facts: dict = {}
+_lock = threading.Lock()
+
+
+def _facts(obs, snaps) -> tuple[list, list]:
     sources, countries = [], []
     if snaps:
         df = obs.aggregate(by="country", period="year", measures="events", breakdown="source").to_polars()
@@ -50,16 +80,7 @@ def meta(request: Request):
             last = obs.events_page(source=src, sort="-date_start", limit=1).table.column("date_start")[0].as_py()
             sources.append({"source": src, "first_date": first.isoformat() if first else None,
                             "last_date": last.isoformat() if last else None, "events": counts[src]})
-    blocs = [{"id": o.id, "name": o.name, "name_fr": o.name_fr, "kind": o.kind} for o in obs.blocs.organisations()]
-    attribution = ATTRIBUTION + ([ACLED_ATTRIBUTION] if mode != "none" else [])
-    return json_response({
-        "version": __version__, "store": ctx.home.name, "acled_mode": mode,
-        "acled_notice": ACLED_NOTICE if mode == "aggregates" else None,
-        "write_enabled": ctx.write_token is not None, "private": ctx.private,
-        "latest_snapshot": max((s.id for s in snaps), default=None), "snapshots": len(snaps),
-        "sources": sources, "countries": countries, "blocs": blocs, "attribution": attribution,
-        "limits": {"page_max": MAX_PAGE, "upload_max_bytes": ctx.max_upload_bytes},
-    })
+    return sources, countries
 
 
 @router.get("/snapshots", response_model=TableOut, responses=ERRORS)

@@ -64,6 +64,15 @@ def admin(request: Request, country: str | None = Query(None, max_length=200, pa
         raise ApiError(404, "not_found", f"no level-{level} boundaries for {', '.join(missing)}",
                        {"param": "country", "value": country, "choices": held})
     key = (bset.id, level, asked)
+    # a boundary set never changes (loading boundaries makes a new one): the browser may keep it
+    import hashlib
+
+    etag = '"' + hashlib.sha256(repr(key).encode()).hexdigest()[:20] + '"'
+    headers = {"ETag": etag, "Cache-Control": "private, max-age=3600"}
+    if etag in [t.strip() for t in (request.headers.get("if-none-match") or "").split(",")]:
+        from fastapi.responses import Response
+
+        return Response(status_code=304, headers=headers)
     with _cache_lock:
         body = _cache.get(key)
     if body is None:
@@ -78,4 +87,4 @@ def admin(request: Request, country: str | None = Query(None, max_length=200, pa
             if len(_cache) > 64:
                 _cache.clear()
             _cache[key] = body
-    return json_response(body, media=MEDIA["geojson"])
+    return json_response(body, media=MEDIA["geojson"], headers=headers)
