@@ -8,6 +8,7 @@ the bloc registry and boundary set, and wraps the frame with its meta
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 
 from .domain.args import split_list
@@ -94,8 +95,16 @@ def _shapes(unit: str, df, bset) -> dict:
         return out
     from .places import BoundarySet
 
-    bset = bset or BoundarySet.bundled()
-    level = {"country": 0, "admin1": 1, "admin2": 2}[unit]
+    return _admin_shapes(bset or BoundarySet.bundled(), {"country": 0, "admin1": 1, "admin2": 2}[unit])
+
+
+@functools.lru_cache(maxsize=16)
+def _admin_shapes(bset, level: int) -> dict:
+    """GeoJSON geometry of every unit at ``level``, per boundary set: a boundary set never
+    changes once loaded (new boundaries give a new set), so the mapping is made once."""
+    from shapely.geometry import mapping
+
+    out: dict = {}
     for (c, lv), ly in bset.layers.items():
         if lv == level:
             for code, g in zip(ly.codes, ly.geoms):
@@ -135,24 +144,25 @@ class CubeMixin:
     def aggregate(self, by: str = "country", period: str = "month", measures=None, *, breakdown=None,
                   country=None, bloc=None, start=None, end=None, source=None, as_of: int | None = None,
                   precision: str = "as-coded", membership: str = "dynamic", complete: bool = False,
-                  h3_resolution: int = 5) -> CubeResult:
+                  h3_resolution: int = 5, category=None, actor=None) -> CubeResult:
         """Aggregate events: ``by`` (country, admin1, admin2, priogrid, h3, bloc) x ``period``
         (day, week, acled-week, month, quarter, year) x ``breakdown`` x ``measures``.
 
         See ``docs/analytics-cube.md``. ``complete=True`` adds zero rows for empty
         unit-periods. Refuses to add ACLED and UCDP together (pick ``source=`` or
-        break down by source). ``source="series:<name>"`` aggregates a series (docs/series.md).
+        break down by source). ``category`` and ``actor`` (actor1 or actor2 is one of
+        these names) filter the events. ``source="series:<name>"`` aggregates a series (docs/series.md).
         """
         from ._facade_series import is_series_source
 
         if is_series_source(source):
             return self.series._aggregate(source=source, by=by, period=period, measures=measures, country=country,
                                           bloc=bloc, start=start, end=end, as_of=as_of, membership=membership,
-                                          breakdown=breakdown, precision=precision)
+                                          breakdown=breakdown, precision=precision, category=category, actor=actor)
         spec, con, bset, snaps, admin = self._cube_setup(
             by=by, period=period, measures=measures, breakdown=breakdown, country=country, bloc=bloc, start=start,
             end=end, source=source, as_of=as_of, precision=precision, membership=membership, complete=complete,
-            h3_resolution=h3_resolution)
+            h3_resolution=h3_resolution, category=category, actor=actor)
         from .analytics import cube
 
         try:
@@ -165,7 +175,8 @@ class CubeMixin:
     def trend(self, measure: str = "fatalities_best", period: str = "year", *, by: str | None = None,
               country=None, bloc=None, breakdown=None, start=None, end=None, source=None,
               as_of: int | None = None, precision: str = "as-coded", membership: str = "dynamic",
-              include_incomplete: bool = False, window: int | None = None, min_periods: int = 6) -> TrendResult:
+              include_incomplete: bool = False, window: int | None = None, min_periods: int = 6,
+              category=None, actor=None) -> TrendResult:
         """Record, change and slope of each series (one per unit and breakdown value).
 
         ``by`` defaults to ``bloc`` when only blocs are named, else ``country``.
@@ -182,7 +193,7 @@ class CubeMixin:
             return self.series._trend(source=source, measure=measure, period=period, by=by, country=country,
                                       bloc=bloc, start=start, end=end, as_of=as_of, membership=membership,
                                       include_incomplete=include_incomplete, window=window, min_periods=min_periods,
-                                      breakdown=breakdown, precision=precision)
+                                      breakdown=breakdown, precision=precision, category=category, actor=actor)
 
         ms = split_list(measure)
         if len(ms) != 1:
@@ -193,7 +204,7 @@ class CubeMixin:
         spec, con, bset, snaps, admin = self._cube_setup(
             by=by, period=period, measures=ms[0], breakdown=breakdown, country=country, bloc=bloc, start=start,
             end=end, source=source, as_of=as_of, precision=precision, membership=membership, complete=True,
-            h3_resolution=5)
+            h3_resolution=5, category=category, actor=actor)
         try:
             frame, info = cube.run_cube(con, spec, registry=self.blocs if spec.blocs else None, boundaries=bset,
                                         with_coverage=True, admin=admin,

@@ -54,15 +54,16 @@ class Observatory(CubeMixin, WarningMixin):
 
     def events(self, *, country=None, start=None, end=None, source=None,
                as_of: int | None = None, with_places: bool = False,
-               tolerance_km: float | None = None) -> EventResult:
+               tolerance_km: float | None = None, category=None, actor=None) -> EventResult:
         """Current events (as of snapshot ``as_of``, default latest) matching the filters.
 
         ``with_places=True`` adds admin1/admin2 codes and names by point-in-polygon
         (the store's own boundaries where loaded, else the bundled ones), the match
         kind, the boundary set used and whether the source's admin1 name disagrees.
+        ``category``: harmonised categories; ``actor``: events where actor1 or actor2 is
+        one of these names (one name as text, or a list).
         """
-        s, e = args.date_range(start, end)
-        flt = query.EventFilter(args.iso3_list(country), s, e, args.split_list(source), as_of)
+        flt = self._event_filter(country, start, end, source, as_of, category, actor)
         snaps = self.snapshots()
         table = query.events_table(self.layout, flt, snaps)
         if with_places:
@@ -75,6 +76,24 @@ class Observatory(CubeMixin, WarningMixin):
                             tolerance_km if tolerance_km is not None else DEFAULT_TOLERANCE_KM)
             table = df.to_arrow()
         return EventResult(table, layout=self.layout, as_of=as_of, snaps=snaps)
+
+    def events_page(self, *, sort: str = "date_start", limit: int = 100, after: tuple | None = None,
+                    country=None, start=None, end=None, source=None, as_of: int | None = None,
+                    category=None, actor=None, by_source: dict | None = None):
+        """One page of events (keyset paging): ``.table`` (Arrow), ``.total``, ``.by_source``
+        and ``.after`` (pass it back as ``after=`` for the next page; None on the last).
+        ``sort``: date_start, fatalities_best or country_iso3, ``-`` in front for descending.
+        ``by_source``: an earlier page's counts (same filters, pinned ``as_of``): not recounted."""
+        from .store import paging
+
+        flt = self._event_filter(country, start, end, source, as_of, category, actor)
+        return paging.page(self.layout, flt, sort=sort, limit=limit, after=after, by_source=by_source)
+
+    @staticmethod
+    def _event_filter(country, start, end, source, as_of, category, actor) -> query.EventFilter:
+        s, e = args.date_range(start, end)
+        return query.EventFilter(args.iso3_list(country), s, e, args.split_list(source), as_of,
+                                 args.category_list(category), args.actor_list(actor))
 
     def quarantine(self, snapshot: int | None = None):
         """Rejected rows (Polars): snapshot, file, row, line, field, value, reason, raw."""
@@ -148,6 +167,14 @@ class Observatory(CubeMixin, WarningMixin):
         from .report.briefs import Briefs
 
         return Briefs(self)
+
+    def close(self) -> None:
+        """Release the DuckDB connection kept for aggregates (the object stays usable:
+        the next aggregate opens a new one). A server calls it on shutdown."""
+        cached = getattr(self, "_cube_con", None)
+        if cached is not None:
+            self._cube_con = None
+            cached["con"].close()
 
     def refresh_catalog(self) -> bool:
         return catalog.refresh(self.layout, force=True)

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from ..domain.args import choice, date_range, iso3_list, split_list
+from ..domain.args import actor_list, category_list, choice, date_range, iso3_list, split_list
 from ..domain.errors import UsageError
 from . import periods as P
 from . import sqlcore as S
@@ -68,7 +68,7 @@ def expand_sources(sources, known: tuple[str, ...] = ()) -> tuple[str, ...]:
 def make_spec(*, by: str = "country", period: str = "month", measures=None, breakdown=None, country=None,
               bloc=None, start=None, end=None, source=None, precision: str = "as-coded",
               membership: str = "dynamic", complete: bool = False, h3_resolution: int = 5,
-              registry=None, known_sources: tuple[str, ...] = ()) -> CubeSpec:
+              registry=None, known_sources: tuple[str, ...] = (), category=None, actor=None) -> CubeSpec:
     """Validate an aggregation request. ``registry`` is needed only when blocs are named."""
     from ..places.precision import check_policy
 
@@ -103,7 +103,8 @@ def make_spec(*, by: str = "country", period: str = "month", measures=None, brea
     return CubeSpec(unit=unit, period=per, measures=ms, breakdown=bd, countries=cs, blocs=blocs, start=s, end=e,
                     sources=expand_sources(source, known_sources), precision=pol,
                     membership=(membership or "dynamic").strip(), complete=bool(complete), h3_resolution=res,
-                    store_sources=tuple(sorted(known_sources)))
+                    store_sources=tuple(sorted(known_sources)), categories=category_list(category),
+                    actors=actor_list(actor))
 
 
 # -- helpers registered on the connection ------------------------------------------------------
@@ -500,7 +501,8 @@ def describe(spec: CubeSpec) -> dict:
            else " (no effect at this unit: every event stays in its country)"),
         "filters": {"country": list(spec.countries), "bloc": list(spec.blocs),
                     "from": spec.start.isoformat() if spec.start else None,
-                    "to": spec.end.isoformat() if spec.end else None, "source": list(spec.sources)},
+                    "to": spec.end.isoformat() if spec.end else None, "source": list(spec.sources),
+                    "category": list(spec.categories), "actor": list(spec.actors)},
         "complete": spec.complete,
     }
     if spec.unit in ("admin1", "admin2"):

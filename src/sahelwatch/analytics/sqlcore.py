@@ -90,6 +90,10 @@ class CubeSpec:
     bloc_to: dt.date | None = None
     #: read the per-day rollup (``events_rollup``) instead of the events
     rolled: bool = False
+    #: harmonised categories to keep (empty: all)
+    categories: tuple[str, ...] = ()
+    #: keep events where actor1 or actor2 is one of these names (empty: all)
+    actors: tuple[str, ...] = ()
 
     @property
     def spread(self) -> bool:
@@ -104,7 +108,7 @@ class CubeSpec:
         """Answerable from a per-day rollup: country, bloc or admin units, additive measures,
         breakdowns the rollup keeps (at country level ``spread`` equals ``as-coded``; admin
         units under ``spread`` need every event's shares)."""
-        if "actors" in self.measures or not set(self.breakdown) <= set(ROLLUP_BREAKDOWNS) or self.spread:
+        if "actors" in self.measures or self.actors or not set(self.breakdown) <= set(ROLLUP_BREAKDOWNS) or self.spread:
             return False
         if self.unit == "priogrid":
             # the cell rollup is per month: only month-aligned questions, and no bloc
@@ -188,6 +192,13 @@ def where_clause(spec: CubeSpec) -> tuple[str, dict]:
         params["bloc_to"] = spec.bloc_to
     if spec.sources:
         in_list("e.source", "source", spec.sources)
+    if spec.categories:
+        in_list("e.category", "category", spec.categories)
+    if spec.actors:
+        names = [f"actor{i}" for i in range(len(spec.actors))]
+        params.update(zip(names, spec.actors))
+        values = ", ".join("$" + n for n in names)
+        clauses.append(f"(e.actor1 IN ({values}) OR e.actor2 IN ({values}))")
     if spec.precision == "exact":
         clauses.append("e.is_exact" if spec.rolled else "e.geo_precision = 'exact'")
     return (" AND ".join(clauses) or "TRUE"), params

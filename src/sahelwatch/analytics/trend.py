@@ -80,7 +80,12 @@ def poisson_trend(y, t=None, *, max_iter: int = 100, tol: float = 1e-12) -> dict
 
 
 def _pct(b: float) -> float:
-    return 100.0 * math.expm1(b)
+    # a near-degenerate fit (a series that jumps from zeros to thousands) can give a log
+    # slope whose interval bound exceeds float range: the bound is unbounded, not an error
+    try:
+        return 100.0 * math.expm1(b)
+    except OverflowError:
+        return math.inf
 
 
 def _fmt(v) -> str:

@@ -57,3 +57,26 @@ def choice(kind: str, value, choices) -> str:
     if v not in choices:
         raise UsageError(f"unknown {kind} {value!r}", choices=list(choices))
     return v
+
+
+def category_list(value) -> tuple[str, ...]:
+    """Validated harmonised categories (``battle``, ``protest``...), comma-separated or a list."""
+    from .schema import CATEGORIES
+
+    cats = tuple(dict.fromkeys(c.lower() for c in split_list(value)))
+    for c in cats:
+        if c not in CATEGORIES:
+            raise UsageError(f"unknown category {c!r}", choices=list(CATEGORIES))
+    return cats
+
+
+def actor_list(value) -> tuple[str, ...]:
+    """Actor names: one name as text (names may hold commas) or a list of names."""
+    if value is None:
+        return ()
+    names = [value] if isinstance(value, str) else list(value)
+    out = tuple(dict.fromkeys(str(n).strip() for n in names if n is not None and str(n).strip()))
+    for n in out:
+        if len(n) > 300:
+            raise UsageError(f"actor name of {len(n)} characters: at most 300")
+    return out

@@ -18,6 +18,9 @@ class EventFilter:
     end: dt.date | None = None
     source: tuple[str, ...] = ()
     as_of: int | None = None
+    category: tuple[str, ...] = ()
+    #: events where actor1 or actor2 is one of these names (exact)
+    actor: tuple[str, ...] = ()
 
     def where(self, alias: str = "e") -> tuple[str, dict]:
         """SQL predicate and parameters. Lists become ``IN ($a0, $a1)`` so that DuckDB pushes
@@ -39,12 +42,24 @@ class EventFilter:
             params["end"] = self.end
         if self.source:
             in_list("source", "source", self.source)
+        if self.category:
+            in_list("category", "category", self.category)
+        if self.actor:
+            names = [f"actor{i}" for i in range(len(self.actor))]
+            params.update(zip(names, self.actor))
+            values = ", ".join("$" + n for n in names)
+            clauses.append(f"({alias}.actor1 IN ({values}) OR {alias}.actor2 IN ({values}))")
         return " AND ".join(clauses), params
 
 
 def check_as_of(snaps: list[manifest.Snapshot], as_of: int | None) -> None:
     if as_of is not None and as_of not in {s.id for s in snaps}:
         raise SnapshotNotFound(as_of, sorted(s.id for s in snaps))
+
+
+def closure_where(flt: EventFilter) -> str:
+    """The predicate on the closure (deletion) records: they carry keys and dates only."""
+    return replace(flt, source=(), category=(), actor=()).where("c")[0]
 
 
 def events_table(layout: Layout, flt: EventFilter, snaps=None):
@@ -54,7 +69,7 @@ def events_table(layout: Layout, flt: EventFilter, snaps=None):
     snaps = manifest.read_all(layout) if snaps is None else snaps
     check_as_of(snaps, flt.as_of)
     where, params = flt.where()
-    sql = state.versions_sql(layout, snaps, flt.as_of, where=where, closure_where=replace(flt, source=()).where("c")[0])
+    sql = state.versions_sql(layout, snaps, flt.as_of, where=where, closure_where=closure_where(flt))
     if sql is None:
         return pa.table({c: pa.array([], type=_arrow_type(c)) for c in schema.STORED})
     import duckdb

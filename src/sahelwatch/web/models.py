@@ -1,0 +1,78 @@
+"""Response models: the shapes the OpenAPI document promises (and schemathesis checks)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict
+
+
+class _Open(BaseModel):
+    model_config = ConfigDict(extra="allow")
+
+
+class ErrorBody(BaseModel):
+    status: int
+    code: str
+    message: str
+    details: dict[str, Any]
+
+
+class ErrorOut(BaseModel):
+    error: ErrorBody
+
+
+class TableOut(_Open):
+    rows: list[dict[str, Any]]
+    meta: dict[str, Any]
+
+
+class PageOut(TableOut):
+    next_cursor: str | None
+    total: int
+
+
+class TrendOut(TableOut):
+    series: list[dict[str, Any]]
+    answer: list[str]
+
+
+class SourceCoverage(BaseModel):
+    source: str
+    first_date: str | None
+    last_date: str | None
+    events: int
+
+
+class Attribution(BaseModel):
+    source: str
+    text: str
+    licence: str
+
+
+class BlocBrief(BaseModel):
+    id: str
+    name: str | None
+    name_fr: str | None
+    kind: str
+
+
+class MetaOut(BaseModel):
+    version: str
+    store: str
+    acled_mode: str
+    acled_notice: str | None
+    write_enabled: bool
+    private: bool
+    latest_snapshot: int | None
+    snapshots: int
+    sources: list[SourceCoverage]
+    countries: list[str]
+    blocs: list[BlocBrief]
+    attribution: list[Attribution]
+    limits: dict[str, int]
+
+
+ERRORS = {s: {"model": ErrorOut, "description": d} for s, d in (
+    (400, "a bad parameter"), (403, "ACLED event rows are not published in this mode"),
+    (404, "unknown snapshot, bloc or route"), (409, "an ingest holds the store"))}

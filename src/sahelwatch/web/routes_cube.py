@@ -1,0 +1,130 @@
+"""``/aggregate`` and ``/trend``: the cube (unit x period x breakdown x measure) and its trends."""
+
+from __future__ import annotations
+
+import re
+from typing import Literal
+
+from fastapi import APIRouter, Depends, Query, Request
+
+from .context import context
+from .errors import bad_parameter
+from .formats import pick, table_response
+from .models import ERRORS, TableOut, TrendOut
+from .params import CATEGORY_Q, FORMAT_DOC, LIST, WORDS_RE, Filters, actor_q, filters
+
+router = APIRouter(tags=["analytics"])
+
+Unit = Literal["country", "admin1", "admin2", "priogrid", "h3", "bloc"]
+Period = Literal["day", "week", "acled-week", "month", "quarter", "year"]
+Precision = Literal["as-coded", "exact", "spread"]
+
+
+@router.get("/aggregate", response_model=TableOut, responses=ERRORS)
+def aggregate(request: Request, f: Filters = Depends(filters),
+              by: Unit = "country", period: Period = "month",
+              measure: str | None = Query(None, max_length=LIST, pattern=WORDS_RE,
+                                          description="events, fatalities_best, fatalities_low, fatalities_high, "
+                                                      "civilian_fatalities, actors (comma-separated)"),
+              breakdown: str | None = Query(None, max_length=LIST, pattern=WORDS_RE,
+                                            description="source, category, ... (comma-separated)"),
+              precision: Precision = "as-coded",
+              membership: str = Query("dynamic", max_length=20, pattern=r"^(dynamic|on:\d{4}-\d{2}-\d{2})$"),
+              complete: bool = False, h3_resolution: int = Query(5, ge=0, le=15),
+              category: str | None = CATEGORY_Q, actor: str | None = Depends(actor_q),
+              format: str | None = Query(None, max_length=10, description=FORMAT_DOC)):
+    """Events and fatalities per unit and period; ``format=geojson`` gives the units' shapes (choropleth)."""
+    fmt = pick(format, request.headers.get("accept"))
+    res = context(request).obs().aggregate(
+        by=by, period=period, measures=measure, breakdown=breakdown, precision=precision, membership=membership,
+        complete=complete, h3_resolution=h3_resolution, category=category or None, actor=actor, **f.kwargs())
+    return table_response(res.to_polars(), res.meta, fmt, f"aggregate-{by}-{period}", geojson=res.to_geojson)
+
+
+#: a trend over days or weeks needs a bounded range: 35 years of days in every country is
+#: hundreds of thousands of periods to fit, minutes of a worker thread for one request
+MAX_SPAN_DAYS = {"day": 3 * 366, "week": 15 * 366, "acled-week": 15 * 366}
+
+
+def _bounded(period: str, f: Filters) -> None:
+    import datetime as dt
+
+    limit = MAX_SPAN_DAYS.get(period)
+    if limit is None:
+        return
+    if not (f.start and f.end) or (dt.date.fromisoformat(f.end) - dt.date.fromisoformat(f.start)).days > limit:
+        raise bad_parameter("period", period, f"a trend per {period} needs from and to at most {limit // 366} years "
+                            "apart (or a longer period: month, quarter, year)", ["month", "quarter", "year"])
+
+
+MEASURE_EN = {"fatalities_best": "fatalities (best estimate)", "fatalities_low": "fatalities (low estimate)",
+              "fatalities_high": "fatalities (high estimate)", "civilian_fatalities": "civilian fatalities"}
+MEASURE_FR = {"events": "événements", "fatalities_best": "morts (estimation centrale)",
+              "fatalities_low": "morts (estimation basse)", "fatalities_high": "morts (estimation haute)",
+              "civilian_fatalities": "morts civils", "actors": "acteurs"}
+UNIT_NAME = ("country_name", "bloc", "admin1_name", "admin2_name", "priogrid_gid", "h3_cell", "country_iso3")
+
+
+def number_fr(x) -> str:
+    """``1 234,5`` (narrow no-break space between thousands, comma for decimals)."""
+    if x is None:
+        return "–"
+    v = float(x)
+    text = f"{v:,.0f}" if v == int(v) else f"{v:,.1f}"
+    return text.replace(",", "\u202f").replace(".", ",")
+
+
+def answer(row: dict, lang: str) -> str:
+    """The trend in one sentence: English from the analytics; French built from the same fields."""
+    unit = next((str(row[k]) for k in UNIT_NAME if row.get(k) is not None), "")
+    breakdown = [str(v) for k, v in row.items() if k in ("category", "source", "actor", "sub_event_type",
+                                                          "type_of_violence", "interaction") and v is not None]
+    who = unit + (f" ({', '.join(breakdown)})" if breakdown else "")
+    if lang == "en":
+        text = row.get("record_text") or "no complete period"
+        m = row.get("measure")
+        if m in MEASURE_EN:  # the analytics write the measure's identifier; the page reads words
+            text = re.sub(rf"\b{m}\b", MEASURE_EN[m], text)
+        return f"{who}: {text}"
+    lab, n, rank = row.get("latest_period"), row.get("n_periods"), row.get("rank")
+    m = MEASURE_FR.get(row.get("measure"), row.get("measure"))
+    if lab is None:
+        return f"{who} : aucune période complète"
+    v = number_fr(row.get("latest_value"))
+    if not n or n < 2:
+        return f"{who} : {lab}, {v} {m} ; la série n'a qu'une période"
+    if row.get("is_record"):
+        return f"{who} : {lab} est la plus haute des {n} périodes ({row.get('first_period')} à {lab}) : {v} {m}"
+    since = row.get("record_since")
+    if since and rank and rank > 1:
+        return f"{who} : {lab}, {v} {m}, le plus haut niveau depuis {since} ; rang {rank} sur {n}"
+    return f"{who} : {lab}, {v} {m} ; rang {rank} sur {n}"
+
+
+@router.get("/trend", response_model=TrendOut, responses=ERRORS)
+def trend(request: Request, f: Filters = Depends(filters),
+          measure: str = Query("fatalities_best", max_length=40, pattern=WORDS_RE),
+          period: Period = "year", by: Unit | None = None,
+          breakdown: str | None = Query(None, max_length=LIST, pattern=WORDS_RE),
+          precision: Precision = "as-coded",
+          membership: str = Query("dynamic", max_length=20, pattern=r"^(dynamic|on:\d{4}-\d{2}-\d{2})$"),
+          include_incomplete: bool = False, window: int | None = Query(None, ge=3, le=1000),
+          min_periods: int = Query(6, ge=2, le=1000),
+          category: str | None = CATEGORY_Q, actor: str | None = Depends(actor_q),
+          lang: Literal["en", "fr"] = "en",
+          format: str | None = Query(None, max_length=10, description="json (default), csv or parquet: the "
+                                     "series (one row per unit and period) for csv/parquet")):
+    """Record, change and slope per series, the values (``series``) and the answer in words (``lang``)."""
+    fmt = pick(format, request.headers.get("accept"), allowed=("json", "csv", "parquet"))
+    _bounded(period, f)
+    res = context(request).obs().trend(
+        measure=measure, period=period, by=by, breakdown=breakdown, precision=precision, membership=membership,
+        include_incomplete=include_incomplete, window=window, min_periods=min_periods, category=category or None,
+        actor=actor, **f.kwargs())
+    from .formats import json_response, rows
+
+    summary = rows(res.to_polars())
+    if fmt != "json":
+        return table_response(res.series.to_polars(), res.meta, fmt, f"trend-{measure}-{period}")
+    return json_response({"rows": summary, "series": rows(res.series.to_polars()),
+                          "answer": [answer(r, lang) for r in summary], "meta": res.meta | {"lang": lang}})

@@ -1,0 +1,46 @@
+// The view lives in the URL's query string: every filter, the map layers and the table's
+// sort, so a view can be shared and a reload restores it.
+export const FILTERS = ['bloc', 'country', 'admin1', 'from', 'to', 'category', 'actor', 'source', 'precision',
+  'as_of', 'measure'];
+export const VIEW = ['layers', 'sort'];
+export const DEFAULTS = { precision: 'as-coded', measure: 'events', layers: 'admin1,points', sort: '-date_start' };
+
+export function readState(search = location.search) {
+  const q = new URLSearchParams(search);
+  const s = {};
+  for (const k of [...FILTERS, ...VIEW]) s[k] = q.get(k) ?? '';
+  for (const [k, v] of Object.entries(DEFAULTS)) if (!s[k]) s[k] = v;
+  return s;
+}
+
+export function toQuery(state) {
+  const q = new URLSearchParams();
+  for (const k of [...FILTERS, ...VIEW]) {
+    const v = state[k];
+    if (v !== undefined && v !== null && v !== '' && v !== DEFAULTS[k]) q.set(k, v);
+  }
+  return q.toString();
+}
+
+export function writeState(state, { push = true } = {}) {
+  const qs = toQuery(state);
+  const url = `${location.pathname}${qs ? `?${qs}` : ''}`;
+  if (url === `${location.pathname}${location.search}`) return;
+  if (push) history.pushState(null, '', url); else history.replaceState(null, '', url);
+}
+
+// API parameters of the cube routes (/aggregate): category, actor and admin area are not
+// filters there; the page breaks the cube down by them and keeps the value chosen.
+export function aggFilters(state) {
+  return { bloc: state.bloc, country: state.country, from: state.from, to: state.to, source: state.source,
+    precision: state.precision, as_of: state.as_of };
+}
+
+// API parameters of /events. It filters by countries, not blocs: a bloc becomes the
+// countries that were members at the end of the period (the page says so).
+export function eventFilters(state, blocMembers = null) {
+  let country = state.country;
+  if (!country && state.bloc && blocMembers) country = blocMembers.join(',');
+  return { country, from: state.from, to: state.to, source: state.source, category: state.category,
+    actor: state.actor, as_of: state.as_of };
+}

@@ -1,0 +1,242 @@
+"""The dashboard in a real browser: offline, map drawn, filters in the URL, reload,
+language switch, downloads, ACLED licence mode. Screenshots go to docs/screenshots/."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from urllib.parse import parse_qs, urlsplit
+
+import httpx
+import pytest
+
+from sw_browser import Tab
+from sw_web import Server
+
+NNBSP = "\u202f"  # French group separator of Intl.NumberFormat('fr-FR'): "1 234,5"
+
+
+def kpi(page, name: str) -> str:
+    return page.inner_text(f"#kpi-{name}").strip()
+
+
+def as_int(text: str) -> int:
+    return int(re.sub(r"[^\d]", "", text))
+
+
+COUNT_COLOURS = """() => {
+  // the map's WebGL canvas copied onto a 2D canvas, sampled: how many distinct colours
+  const src = window.sahelwatch.map.getCanvas();
+  const c = document.createElement('canvas');
+  c.width = 200; c.height = 150;
+  const g = c.getContext('2d');
+  g.drawImage(src, 0, 0, 200, 150);
+  const d = g.getImageData(0, 0, 200, 150).data;
+  const seen = new Set();
+  for (let i = 0; i < d.length; i += 4) seen.add((d[i] << 16) | (d[i + 1] << 8) | d[i + 2]);
+  return seen.size;
+}"""
+
+
+def test_map_draws_our_features_and_asks_the_network_for_nothing(tab, screenshots):
+    page = tab.open("/?country=MLI,BFA,NER")
+    assert tab.blocked == [], f"requests left the machine: {tab.blocked}"
+    assert all(urlsplit(u).hostname in ("127.0.0.1", "localhost") for u in tab.requests if u.startswith("http"))
+    assert tab.csp_violations() == []
+    # the map's canvas holds a picture, not one flat colour
+    assert page.evaluate(COUNT_COLOURS) > 20
+    # our own admin-1 polygons, coloured by the choropleth, and the event points (clustered)
+    assert page.evaluate("window.sahelwatch.renderedFeatures(['admin1-fill'])") > 10
+    assert page.evaluate("window.sahelwatch.renderedFeatures(['points', 'clusters'])") > 0
+    coloured = page.evaluate("""window.sahelwatch.map.queryRenderedFeatures({layers: ['admin1-fill']})
+        .filter(f => f.state.events > 0).map(f => f.properties.iso3)""")
+    assert set(coloured) <= {"MLI", "BFA", "NER"} and coloured
+    assert page.inner_text("#legend").startswith("Events")
+    page.locator(".map-wrap").screenshot(path=str(screenshots / "map-en.png"))
+    page.screenshot(path=str(screenshots / "dashboard-en.png"))
+
+
+def test_a_filter_changes_the_url_and_the_numbers_and_a_reload_restores_the_view(tab, demo_obs):
+    page = tab.open("/")
+    everything = as_int(kpi(page, "events"))
+    assert everything == demo_obs.events(source="ucdp_ged,ucdp_candidate").to_polars().height
+
+    tab.settle(lambda: page.select_option("#f-country", "MLI"))
+    tab.settle(lambda: page.select_option("#f-category", "battle"))
+    q = parse_qs(urlsplit(page.url).query)
+    assert q["country"] == ["MLI"] and q["category"] == ["battle"]
+    mali = demo_obs.events(country="MLI", source="ucdp_ged,ucdp_candidate").to_polars()
+    want = mali.filter(mali["category"] == "battle")
+    assert as_int(kpi(page, "events")) == want.height < everything
+    assert as_int(kpi(page, "fatalities")) == int(want["fatalities_best"].sum())
+    # the event table shows the same rows (first page), each a Mali battle
+    rows = page.locator("#events tbody tr")
+    assert rows.count() == min(25, want.height)
+    keys = set(page.eval_on_selector_all("#events tbody tr", "trs => trs.map(t => t.dataset.key)"))
+    assert keys <= set(want["event_key"].to_list())
+
+    page.reload()
+    tab.wait()
+    assert page.input_value("#f-country") == "MLI"
+    assert page.input_value("#f-category") == "battle"
+    assert as_int(kpi(page, "events")) == want.height
+    # back to the unfiltered view through the browser's history
+    tab.settle(lambda: page.go_back())
+    tab.settle(lambda: page.go_back())
+    assert as_int(kpi(page, "events")) == everything
+
+
+def test_the_language_switch_changes_labels_numbers_and_dates_and_is_remembered(tab, screenshots):
+    page = tab.open("/")
+    assert page.inner_text("[data-i18n='kpi.events']") == "Events"
+    en_fatalities = kpi(page, "fatalities")
+    assert "," in en_fatalities  # 22,164 in English
+    tab.settle(lambda: page.click("#lang-fr"))
+    assert page.inner_text("[data-i18n='kpi.events']") == "Événements"
+    assert page.inner_text("[data-i18n='f.country']") == "Pays"
+    assert page.inner_text("#f-category option[value='battle']") == "Combats"
+    fr = kpi(page, "fatalities")
+    assert NNBSP in fr and fr.replace(NNBSP, ",") == en_fatalities
+    assert re.search(r"\d{1,2} (janvier|février|mars|avril|mai|juin|juillet|août|septembre|octobre|novembre|décembre) \d{4}",
+                     kpi(page, "period")), kpi(page, "period")
+    assert page.evaluate("document.documentElement.lang") == "fr"
+    page.reload()
+    tab.wait()
+    assert page.inner_text("[data-i18n='kpi.events']") == "Événements", "the language choice is remembered"
+    page.locator(".map-wrap").screenshot(path=str(screenshots / "map-fr.png"))
+    page.locator(".charts").screenshot(path=str(screenshots / "charts-fr.png"))
+    page.screenshot(path=str(screenshots / "dashboard-fr.png"))
+    tab.settle(lambda: page.click("#lang-en"))
+    assert page.inner_text("[data-i18n='kpi.events']") == "Events"
+    assert tab.csp_violations() == []
+
+
+def test_the_default_language_follows_the_browser(browser, web):
+    t = Tab(browser, web.url, locale="fr-FR")
+    try:
+        page = t.open("/")
+        assert page.inner_text("[data-i18n='nav.dashboard']") == "Tableau de bord"
+    finally:
+        t.close()
+
+
+def test_charts_render_in_the_page(tab, screenshots):
+    page = tab.open("/?country=MLI,BFA,NER")
+    for chart in ("time", "category", "actor", "compare", "institutions"):
+        assert page.get_attribute(f"#chart-{chart}", "data-rendered") == "1", chart
+        assert page.locator(f"#chart-{chart} svg").count() >= 1, chart
+    assert "Battles" in page.inner_text("#chart-category")
+    assert page.inner_text("#trend-answer").startswith("AES")
+    page.locator(".charts").screenshot(path=str(screenshots / "charts-en.png"))
+
+
+def test_a_download_holds_exactly_the_filtered_rows(tab, web, demo_obs):
+    page = tab.open("/?country=MLI&category=battle&from=2023-01&to=2023-12")
+    mali = demo_obs.events(country="MLI", start="2023-01-01", end="2023-12-31", source="ucdp_ged,ucdp_candidate").to_polars()
+    want = set(mali.filter(mali["category"] == "battle")["event_key"].to_list())
+    assert want
+    csv_href = page.get_attribute("#dl-csv", "href")
+    got = httpx.get(web.url + csv_href, timeout=60)
+    assert got.status_code == 200 and got.headers["content-type"].startswith("text/csv")
+    rows = list(csv.DictReader(io.StringIO(got.text)))
+    assert {r["event_key"] for r in rows} == want and len(rows) == len(want)
+    geo = httpx.get(web.url + page.get_attribute("#dl-geojson", "href"), timeout=60).json()
+    assert {f["properties"]["event_key"] for f in geo["features"]} == want
+    parquet = httpx.get(web.url + page.get_attribute("#dl-parquet", "href"), timeout=60)
+    import pyarrow.parquet as pq
+
+    assert set(pq.read_table(io.BytesIO(parquet.content)).column("event_key").to_pylist()) == want
+
+
+def test_acled_mode_shows_aggregates_and_hides_rows(browser, acled_web, screenshots):
+    t = Tab(browser, acled_web.url)
+    try:
+        page = t.open("/?source=acled&country=MLI,BFA,NER")
+        assert page.is_visible("#acled-banner")
+        assert "ACLED" in page.inner_text("#attribution")
+        assert as_int(kpi(page, "events")) > 0, "aggregates are shown"
+        assert page.is_hidden("#events-wrap") and page.is_visible("#events-hidden")
+        assert page.is_hidden("#dl-csv") and page.is_hidden("#dl-geojson")
+        assert page.locator("#events tbody tr").count() == 0
+        assert page.evaluate("window.sahelwatch.renderedFeatures(['points', 'clusters'])") == 0
+        assert not [u for u in t.requests if "/api/v1/events" in u], "no event rows were asked for"
+        assert t.blocked == []
+        page.screenshot(path=str(screenshots / "acled-aggregates-mode-en.png"))
+    finally:
+        t.close()
+
+
+def test_private_mode_shows_acled_rows(browser, acled_home):
+    s = Server(acled_home, "--private")
+    t = Tab(browser, s.url)
+    try:
+        page = t.open("/?source=acled&country=MLI")
+        assert page.is_hidden("#acled-banner")
+        assert page.is_visible("#events-wrap") and page.locator("#events tbody tr").count() > 0
+        assert "[SYNTHETIC]" in page.inner_text("#events tbody"), "generated rows, labelled as such"
+    finally:
+        t.close()
+        s.stop()
+
+
+def test_bloc_page_members_on_a_date_with_sources(browser, web, screenshots):
+    for lang, locale in (("en", "en-GB"), ("fr", "fr-FR")):
+        t = Tab(browser, web.url, locale=locale)
+        try:
+            page = t.open("/bloc/AES?on=2025-06-01")
+            members = page.eval_on_selector_all("#members tbody tr", "trs => trs.map(t => t.dataset.iso3)")
+            assert sorted(members) == ["BFA", "MLI", "NER"]
+            assert page.locator("#members tbody a").count() >= 3, "every membership shows its source"
+            assert page.locator("#milestones tbody tr").count() > 5
+            assert page.get_attribute("#chart-bloc-timeline", "data-rendered") == "1"
+            if lang == "fr":
+                assert "16 septembre 2023" in page.inner_text("#members")
+            else:
+                assert "16 September 2023" in page.inner_text("#members")
+            assert t.blocked == [] and t.csp_violations() == []
+            page.screenshot(path=str(screenshots / f"bloc-{lang}.png"), full_page=True)
+        finally:
+            t.close()
+    t = Tab(browser, web.url)
+    try:
+        page = t.open("/bloc/ECOWAS?on=2025-06-01")
+        members = page.eval_on_selector_all("#members tbody tr", "trs => trs.map(t => t.dataset.iso3)")
+        assert "MLI" not in members and "SEN" in members
+        t.settle(lambda: page.fill("#b-on", "2020-01-01") or page.dispatch_event("#b-on", "change"))
+        members = page.eval_on_selector_all("#members tbody tr", "trs => trs.map(t => t.dataset.iso3)")
+        assert "MLI" in members and "on=2020-01-01" in page.url
+    finally:
+        t.close()
+
+
+def test_pages_carry_no_inline_script(web):
+    for path in ("/", "/bloc/AES"):
+        html = web.get(path).text
+        for tag in re.findall(r"<script\b[^>]*>", html):
+            assert "src=" in tag, tag
+        assert re.findall(r"<script\b[^>]*>\s*[^<\s]", html) == []
+        assert not re.search(r"\son[a-z]+\s*=", html), "no inline event handler"
+    assert web.get("/bloc/NOPE").status_code == 404
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_every_label_the_page_uses_is_in_both_catalogues(lang):
+    from pathlib import Path
+
+    import sahelwatch.web.i18n as i18n
+
+    web = Path(i18n.__file__).parent
+    keys = set()
+    for f in list((web / "templates").glob("*.html")) + list((web / "static" / "js").glob("*.js")):
+        text = f.read_text(encoding="utf-8")
+        keys |= set(re.findall(r"data-i18n=\"([a-z0-9_.-]+)\"", text))
+        keys |= set(re.findall(r"\bt\(['`]([a-z0-9_.-]+)['`]", text))
+    cat = json.loads((web / "static" / "i18n" / f"{lang}.json").read_text(encoding="utf-8"))
+    en = json.loads((web / "static" / "i18n" / "en.json").read_text(encoding="utf-8"))
+    assert set(cat) == set(en)
+    missing = sorted(k for k in keys if k not in cat)
+    assert missing == []
+    for c in ("battle", "explosion_remote", "violence_against_civilians", "protest", "riot", "strategic"):
+        assert f"cat.{c}" in cat

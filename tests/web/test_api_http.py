@@ -1,0 +1,187 @@
+"""The API over HTTP against a real server on 127.0.0.1, its numbers checked against the
+Python API on the same store (the demo store: bundled real UCDP data)."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+import polars as pl
+
+from sw_web import Server, cli
+
+
+def test_meta_describes_the_store_without_its_path(server, demo_home):
+    m = server.get("/api/v1/meta").json()
+    assert m["store"] == demo_home.name and str(demo_home) not in server.get("/api/v1/meta").text
+    assert m["acled_mode"] == "none" and m["write_enabled"] is False and m["latest_snapshot"] == 2
+    assert {s["source"] for s in m["sources"]} == {"ucdp_ged", "ucdp_candidate"}
+    ged = next(s for s in m["sources"] if s["source"] == "ucdp_ged")
+    assert ged["events"] == 1000 and ged["first_date"].startswith("1989")
+    assert "MLI" in m["countries"] and {"AES", "ECOWAS", "G5_SAHEL"} <= {b["id"] for b in m["blocs"]}
+    assert {a["source"] for a in m["attribution"]} == {"UCDP", "GeoNames", "geoBoundaries", "Natural Earth"}
+
+
+def test_aggregate_over_http_equals_the_python_api(server, demo_obs):
+    got = server.get("/api/v1/aggregate", params={"by": "country", "period": "year", "country": "MLI,BFA,NER",
+                                                 "source": "ucdp"}).json()
+    want = demo_obs.aggregate(by="country", period="year", country="MLI,BFA,NER", source="ucdp").to_polars()
+    assert len(got["rows"]) == want.height
+    assert sum(r["fatalities_best"] for r in got["rows"]) == want["fatalities_best"].sum()
+    assert got["meta"]["unit"] == "country" and got["meta"]["as_of"] == 2
+
+
+def test_category_and_actor_filters_narrow_the_numbers(server, demo_obs):
+    ev = demo_obs.events(country="MLI").to_polars()
+    base = {"country": "MLI", "period": "year", "measure": "events"}
+    total = sum(r["events"] for r in server.get("/api/v1/aggregate", params=base).json()["rows"])
+    battles = sum(r["events"] for r in server.get("/api/v1/aggregate", params=base | {"category": "battle"}).json()["rows"])
+    actor = "Government of Mali"
+    by_actor = sum(r["events"] for r in server.get("/api/v1/aggregate", params=base | {"actor": actor}).json()["rows"])
+    assert total == ev.height == 62
+    assert battles == (ev["category"] == "battle").sum() == 46
+    assert by_actor == ((ev["actor1"] == actor) | (ev["actor2"] == actor)).sum() == 56
+    page = server.get("/api/v1/events", params={"country": "MLI", "category": "battle", "actor": actor}).json()
+    assert page["total"] == ((ev["category"] == "battle") & ((ev["actor1"] == actor) | (ev["actor2"] == actor))).sum()
+    assert all(r["category"] == "battle" and actor in (r["actor1"], r["actor2"]) for r in page["rows"])
+
+
+def test_event_pages_cover_every_event_once_in_order(server, demo_obs):
+    want = demo_obs.events(source="ucdp_candidate").to_polars()
+    keys, fats, cursor = [], [], None
+    while True:
+        params = {"source": "ucdp_candidate", "sort": "-fatalities_best", "limit": 500}
+        if cursor:
+            params["cursor"] = cursor
+        page = server.get("/api/v1/events", params=params).json()
+        assert page["total"] == want.height == 2391
+        keys += [r["event_key"] for r in page["rows"]]
+        fats += [r["fatalities_best"] for r in page["rows"]]
+        cursor = page["next_cursor"]
+        if cursor is None:
+            break
+    assert len(keys) == len(set(keys)) == want.height and set(keys) == set(want["event_key"])
+    assert fats == sorted(fats, reverse=True)
+
+
+def test_a_cursor_keeps_its_snapshot_and_refuses_other_filters(server):
+    first = server.get("/api/v1/events", params={"limit": 10, "as_of": 1}).json()
+    assert first["total"] == 1000 and first["meta"]["as_of"] == 1
+    nxt = server.get("/api/v1/events", params={"limit": 10, "cursor": first["next_cursor"]}).json()
+    assert nxt["meta"]["as_of"] == 1 and {r["source"] for r in nxt["rows"]} == {"ucdp_ged"}
+    other = server.get("/api/v1/events", params={"limit": 10, "country": "MLI", "cursor": first["next_cursor"]})
+    assert other.status_code == 400 and other.json()["error"]["details"]["param"] == "cursor"
+
+
+def test_downloads_hold_exactly_the_filtered_rows(server, demo_obs):
+    want = demo_obs.events(country="MLI", start="2010-01-01").to_polars()
+    params = {"country": "MLI", "from": "2010"}
+    r = server.get("/api/v1/events", params=params | {"format": "csv"})
+    assert r.headers["content-type"].startswith("text/csv")
+    assert r.headers["content-disposition"] == 'attachment; filename="events.csv"'
+    got = list(csv.DictReader(io.StringIO(r.text)))
+    assert sorted(x["event_key"] for x in got) == sorted(want["event_key"])
+    pq = server.get("/api/v1/events", params=params, headers={"Accept": "application/vnd.apache.parquet"})
+    assert pq.headers["content-type"] == "application/vnd.apache.parquet"
+    assert sorted(pl.read_parquet(io.BytesIO(pq.content))["event_key"]) == sorted(want["event_key"])
+    gj = server.get("/api/v1/events", params=params | {"format": "geojson"}).json()
+    assert gj["type"] == "FeatureCollection" and len(gj["features"]) == want.height
+    f = gj["features"][0]
+    assert f["geometry"]["type"] == "Point" and "latitude" not in f["properties"]
+
+
+def test_admin1_choropleth_geojson_carries_counts_and_shapes(server, demo_obs):
+    gj = server.get("/api/v1/aggregate", params={"by": "admin1", "period": "year", "country": "MLI",
+                                                "format": "geojson"})
+    assert gj.headers["content-type"] == "application/geo+json"
+    feats = gj.json()["features"]
+    want = demo_obs.aggregate(by="admin1", period="year", country="MLI").to_polars()
+    assert len(feats) == want.height
+    assert sum(f["properties"]["events"] for f in feats) == want["events"].sum()
+    shaped = [f for f in feats if f["properties"]["admin1_code"]]
+    assert shaped and all(f["geometry"]["type"] in ("Polygon", "MultiPolygon") for f in shaped)
+
+
+def test_trend_answers_in_english_and_french(server):
+    en = server.get("/api/v1/trend", params={"country": "MLI", "period": "month", "measure": "events"}).json()
+    assert en["answer"] == ["Mali: 2023-10 is the highest of 409 periods (1989-01 to 2023-10): 55 events, "
+                            "above the previous high of 2 in 2022-03"]
+    assert sum(p["included"] for p in en["series"]) == 409 and any("Candidate" in c for c in en["rows"][0]["caveats"])
+    fr = server.get("/api/v1/trend", params={"country": "MLI", "period": "month", "measure": "events",
+                                             "lang": "fr"}).json()
+    assert fr["answer"] == ["Mali : 2023-10 est la plus haute des 409 périodes (1989-01 à 2023-10) : 55 événements"]
+    y = server.get("/api/v1/trend", params={"country": "NGA", "period": "year", "lang": "fr"}).json()
+    assert y["answer"] == ["Nigeria : 2022, 5 morts (estimation centrale), le plus haut niveau depuis 2019 ; "
+                           "rang 7 sur 34"]
+
+
+def test_french_numbers_group_thousands_and_use_a_decimal_comma():
+    from sahelwatch.web.routes_cube import number_fr
+
+    assert number_fr(1234.5) == "1\u202f234,5" and number_fr(1000000) == "1\u202f000\u202f000"
+    assert number_fr(7.0) == "7" and number_fr(None) == "–"
+
+
+def test_warning_tables_and_registry_routes_answer(server):
+    ind = server.get("/api/v1/indicators").json()
+    assert ind["rows"] and {"deadliness", "danger"} <= set(ind["rows"][0])
+    al = server.get("/api/v1/alerts", params={"unit": "country"}).json()
+    assert al["rows"] and {"question", "question_fr", "probability", "resolution_date"} <= set(al["rows"][0])
+    members = server.get("/api/v1/blocs/AES/members", params={"on": "2024-12-01"}).json()
+    assert sorted(m["iso3"] for m in members["rows"]) == ["BFA", "MLI", "NER"]
+    eco = server.get("/api/v1/blocs/ECOWAS/members", params={"on": "2022-06-01"}).json()
+    assert any(m["iso3"] == "MLI" and m["suspended"] for m in eco["rows"])
+    inst = server.get("/api/v1/blocs/AES/institutions").json()
+    assert {"datasets", "layer"} <= set(inst["vega_lite"]) and len(inst["rows"]) == 10
+    cmp_ = server.get("/api/v1/blocs/compare", params={"blocs": "AES,G5_SAHEL", "months": 12}).json()
+    assert {r["bloc"] for r in cmp_["rows"]} == {"AES", "G5_SAHEL"} and len(cmp_["rows"]) == 24
+    assert server.get("/api/v1/coups", params={"country": "NER"}).json()["rows"]
+    assert server.get("/api/v1/places/cell", params={"lat": 12.37, "lon": -1.52}).json()["gid"] == 147237
+    hits = server.get("/api/v1/places/search", params={"q": "tombouctou"}).json()["rows"]
+    assert hits[0]["country_iso3"] == "MLI"
+    adm = server.get("/api/v1/places/admin", params={"level": 1}).json()
+    assert {f["properties"]["iso3"] for f in adm["features"]} == {"BFA", "MLI", "MRT", "NER", "NGA", "TCD"}
+
+
+def test_security_headers_on_pages_data_and_errors(server):
+    for path in ("/", "/api/v1/meta", "/api/v1/nope", "/api/v1/events?limit=0"):
+        h = server.get(path).headers
+        assert "frame-ancestors 'none'" in h["content-security-policy"]
+        assert "script-src 'self'" in h["content-security-policy"] and "unsafe-inline" not in h["content-security-policy"].split("script-src")[1].split(";")[0]
+        assert h["x-content-type-options"] == "nosniff" and h["x-frame-options"] == "DENY"
+
+
+def test_serve_refuses_private_on_a_network_host(demo_home):
+    r = cli("serve", "--home", demo_home, "--host", "0.0.0.0", "--private", check=False)
+    assert r.returncode == 2 and "loopback" in r.stderr and "Traceback" not in r.stderr
+
+
+def test_serve_refuses_a_token_file_others_can_read(demo_home, tmp_path):
+    tok = tmp_path / "token"
+    tok.write_text("a" * 32)
+    tok.chmod(0o644)
+    r = cli("serve", "--home", demo_home, "--write-token-file", tok, check=False)
+    assert r.returncode == 2 and "chmod 600" in r.stderr
+
+
+def test_serve_prints_its_address(demo_home):
+    s = Server(demo_home)
+    err = s.stop()
+    assert f"http://127.0.0.1:{s.port}/" in s.stdout and "Traceback" not in err
+
+
+def test_admin_boundaries_can_be_kept_by_the_browser(server):
+    first = server.get("/api/v1/places/admin", params={"level": 1, "country": "MLI"})
+    etag = first.headers["etag"]
+    assert first.status_code == 200 and "max-age" in first.headers["cache-control"]
+    again = server.get("/api/v1/places/admin", params={"level": 1, "country": "MLI"},
+                       headers={"If-None-Match": etag})
+    assert again.status_code == 304 and again.content == b""
+    other = server.get("/api/v1/places/admin", params={"level": 2, "country": "MLI"},
+                       headers={"If-None-Match": etag})
+    assert other.status_code == 200 and other.headers["etag"] != etag
+
+
+def test_english_answers_name_the_measure_in_words(server):
+    r = server.get("/api/v1/trend", params={"bloc": "AES", "period": "month"}).json()
+    assert r["answer"] == ["AES: 2023-10: 803 fatalities (best estimate); the series has one period"]
