@@ -16,6 +16,14 @@ from pathlib import Path
 
 import httpx
 
+#: the demo store's last snapshot: one per bundled event file and per bundled series
+def _demo_last() -> int:
+    from sahelwatch import demo
+
+    return len(demo.DEMO_FILES) + len(demo.DEMO_SERIES)
+
+
+DEMO_LAST = _demo_last()
 FORMULA_NOTE = '=HYPERLINK("http://example.invalid","click")'
 FORMULA_LOCATION = "-2+3"
 SRC = Path(__file__).resolve().parents[1] / "src"

@@ -11,6 +11,7 @@ from report import brief_fixtures as bf
 
 from sahelwatch.cli.main import cli
 from sahelwatch.report.i18n import NNBSP, num, parse_num
+from sw_web import DEMO_LAST
 
 
 def test_headline_and_member_figures_match_the_candidate_file(aes_en):
@@ -39,7 +40,7 @@ def test_html_prints_each_figure_with_its_footnote(aes_en):
     notes = {n: cmd for n, cmd, _, _ in aes_en.figures.footnotes()}
     for f in aes_en.figures:
         assert f.command in notes.values(), f.key
-        assert f.snapshot == 2
+        assert f.snapshot == DEMO_LAST  # the store's latest snapshot when the brief was made
     for n in notes:
         assert f'<li id="fn-{n}">' in html
 
@@ -109,7 +110,7 @@ def test_french_brief_uses_french_typography(aes_fr):
                 i = text.find(mark, i + 1)
     assert num(12.5, "fr", 1) == "12,5" and num(12.5, "en", 1) == "12.5"
     assert "octobre 2023</time>, UCDP a enregistré" in html
-    assert f"— instantané 2{NNBSP}; <span class=\"labels\">événements, AES, 2023-10{NNBSP}; morts" in html
+    assert f"— instantané {DEMO_LAST}{NNBSP}; <span class=\"labels\">événements, AES, 2023-10{NNBSP}; morts" in html
 
 
 def test_comparisons_say_why_there_is_none(aes_en, aes_fr):

@@ -10,7 +10,7 @@ import time
 
 import pytest
 
-from sw_web import Server, cli, env
+from sw_web import DEMO_LAST, Server, cli, env
 
 ROWS = 60_000
 
@@ -32,7 +32,7 @@ def test_server_shows_old_snapshot_until_the_other_process_commits(demo_home, tm
         return meta["latest_snapshot"], acled, ucdp
 
     try:
-        assert state() == (2, 0, 3391)
+        assert state() == (DEMO_LAST, 0, 3391)
         proc = subprocess.Popen([sys.executable, "-m", "sahelwatch.cli.main", "ingest", "acled", str(data),
                                  "--home", str(home)], env=env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                                 text=True)
@@ -48,9 +48,9 @@ def test_server_shows_old_snapshot_until_the_other_process_commits(demo_home, tm
     assert "Traceback" not in log
     states = {st for _, st in seen}
     # every answer is one whole snapshot: never a partly written one
-    assert states <= {(2, 0, 3391), (3, ROWS, 3391)}, states
-    assert any(running and st == (2, 0, 3391) for running, st in seen), "no answer while the ingest ran"
-    assert after == (3, ROWS, 3391)
+    assert states <= {(DEMO_LAST, 0, 3391), (DEMO_LAST + 1, ROWS, 3391)}, states
+    assert any(running and st == (DEMO_LAST, 0, 3391) for running, st in seen), "no answer while the ingest ran"
+    assert after == (DEMO_LAST + 1, ROWS, 3391)
     # once the new snapshot was served, the old one never came back
-    firsts = [i for i, (_, st) in enumerate(seen) if st[0] == 3]
-    assert all(st[0] == 3 for _, st in seen[firsts[0]:]) if firsts else True
+    firsts = [i for i, (_, st) in enumerate(seen) if st[0] == DEMO_LAST + 1]
+    assert all(st[0] == DEMO_LAST + 1 for _, st in seen[firsts[0]:]) if firsts else True

@@ -7,7 +7,7 @@ import shutil
 
 import pytest
 
-from sw_web import Server
+from sw_web import DEMO_LAST, Server
 
 TOKEN = "s3cret-token-for-tests-0123456789"
 
@@ -36,7 +36,7 @@ def test_uploads_need_the_token(writable, acled_file):
     for token in (None, "wrong-token-wrong-token", TOKEN + "x"):
         r = _post(s, body, token)
         assert r.status_code == 401 and r.json()["error"]["code"] == "unauthorized"
-    assert s.get("/api/v1/meta").json()["latest_snapshot"] == 2
+    assert s.get("/api/v1/meta").json()["latest_snapshot"] == DEMO_LAST
     assert not (home / "uploads").exists() or not any((home / "uploads").rglob("*.csv"))
 
 def test_an_upload_becomes_a_snapshot(writable, acled_file, tmp_path):
@@ -52,14 +52,14 @@ def test_an_upload_becomes_a_snapshot(writable, acled_file, tmp_path):
     r = _post(s, small.read_bytes())
     assert r.status_code == 200, r.text
     rep = r.json()
-    assert rep["snapshot"] == 3 and rep["source"] == "acled" and rep["counts"]["accepted"] == 500
+    assert rep["snapshot"] == DEMO_LAST + 1 and rep["source"] == "acled" and rep["counts"]["accepted"] == 500
     assert rep["file"] == "my_acled.csv" and rep["bytes"] == small.stat().st_size
     saved = list((home / "uploads").rglob("my_acled.csv"))
     assert len(saved) == 1 and saved[0].read_bytes() == small.read_bytes()
     m = s.get("/api/v1/meta").json()
-    assert m["latest_snapshot"] == 3 and m["acled_mode"] == "aggregates"
+    assert m["latest_snapshot"] == DEMO_LAST + 1 and m["acled_mode"] == "aggregates"
     again = _post(s, small.read_bytes()).json()
-    assert again["snapshot"] is None and again["duplicate_of"] == 3
+    assert again["snapshot"] is None and again["duplicate_of"] == DEMO_LAST + 1
 
 def test_an_upload_over_the_cap_is_413_and_leaves_nothing(writable, acled_file):
     s, home = writable
@@ -76,7 +76,7 @@ def test_an_upload_over_the_cap_is_413_and_leaves_nothing(writable, acled_file):
                       headers={"Authorization": f"Bearer {TOKEN}"})
     assert r.status_code == 413
     assert not any((home / "uploads").rglob("*.csv")) if (home / "uploads").exists() else True
-    assert s.get("/api/v1/meta").json()["latest_snapshot"] == 2
+    assert s.get("/api/v1/meta").json()["latest_snapshot"] == DEMO_LAST
 
 def test_bad_uploads_are_400(writable):
     s, _ = writable

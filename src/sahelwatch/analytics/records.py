@@ -69,6 +69,8 @@ def num(v, lang: str = "en", decimals: int | None = None) -> str:
 def pct(v, lang: str = "en") -> str:
     if v is None:
         return "n/a"
+    if v != v or v == float("inf"):  # the interval of a near-empty series runs off to infinity
+        return "non borné" if lang == "fr" else "unbounded"
     s = f"{v:+.1f}"
     return (s.replace(".", ",") + "\u00a0%") if lang == "fr" else s + "%"
 
@@ -120,9 +122,10 @@ def sentence(row: dict, lang: str, *, unit: str, period: str, measure: str, peak
                      f"à {pct(row['slope_high_pct'], 'fr')})")
         text = f"{unit} : {core}."
         if sample:
-            text = f"{IN_SAMPLE_FR}, {unit[0].lower() + unit[1:]} : {core} (un échantillon, pas le total)."
+            text = f"{IN_SAMPLE_FR}, {unit} : {core} (un échantillon, pas le total)."
         if years < MIN_YEARS:
-            text += f" Attention : cela ne repose que sur {years} année(s) complète(s) (données {coverage_years})."
+            span_fr = f"{years} année(s) complète(s)" if years else "moins d'une année complète"
+            text += f" Attention : cela ne repose que sur {span_fr} (données {coverage_years})."
         return text
     if row.get("is_record"):
         core = (f"{lab} is a record, the highest of {n} complete {noun} ({span}): {num(v)} {mname}"
@@ -145,7 +148,8 @@ def sentence(row: dict, lang: str, *, unit: str, period: str, measure: str, peak
     if sample:
         text = f"{IN_SAMPLE_EN}, {unit}: {core} (a sample, not the total)."
     if years < MIN_YEARS:
-        text += f" Caution: this stands on only {years} complete year(s) (data {coverage_years})."
+        span_en = f"{years} complete year(s)" if years else "less than one complete year"
+        text += f" Caution: this stands on only {span_en} (data {coverage_years})."
     return text
 
 
@@ -193,12 +197,13 @@ def honest(summary, series, meta: dict, *, keys: list[str], measure: str, period
         # the years this unit's claim stands on: the data's complete years, or fewer when the unit's
         # complete periods are fewer (a bloc that exists for part of the span, periods left out)
         ry = min(years, int(r.get("n_periods") or 0) // PER_YEAR[period])
-        short = ([f"the record claim stands on {ry} complete year(s) of coverage ({cov_years}), fewer than "
-                  f"{MIN_YEARS}"] if ry < MIN_YEARS else [])
+        span = f"{ry} complete year(s)" if ry else "less than one complete year"
+        short = ([f"the record claim stands on {span} of coverage ({cov_years}), fewer than "
+                  f"{MIN_YEARS} complete years"] if ry < MIN_YEARS else [])
         if sample and r.get("record_text"):
             r["record_text"] = f"{IN_SAMPLE_EN}, {r['record_text'][0].lower()}{r['record_text'][1:]}"
         if ry < MIN_YEARS and r.get("record_text"):
-            r["record_text"] += f" (only {ry} complete year(s) of coverage)"
+            r["record_text"] += f" (only {span} of coverage)"
         r["caveats"] = extra_caveats + short + list(r.get("caveats") or [])
         r["sample"] = sample
         r["coverage"] = coverage_text

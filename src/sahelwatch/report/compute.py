@@ -22,16 +22,14 @@ TREND_MONTHS = 24
 TREND_YEARS = 10
 #: Unorganised groups that UCDP and ACLED list as a side: victims, not actors.
 NOT_ACTORS = ("civilians", "protesters", "rioters")
-SAMPLE_FILES = ("ged231_sample1000_global.csv",)
 
 
 def is_sample(snapshot) -> bool:
-    """Whether a snapshot holds a sample of a release rather than the release.
+    """Whether a snapshot holds a sample of a release rather than the release: the store's
+    own rule (the manifest's sample flag, ``--partial``, or a file known by its sha256)."""
+    from ..store import samples
 
-    The one place that decides it: today by the bundled demo file's name; replace the
-    body with the snapshot's own sample flag once the store records one.
-    """
-    return Path(str(snapshot.file)).name in SAMPLE_FILES
+    return samples.is_sample(snapshot)
 
 
 @dataclass

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from typing import Literal
 
 from fastapi import APIRouter, Depends, Query, Request
@@ -57,50 +56,6 @@ def _bounded(period: str, f: Filters) -> None:
                             "apart (or a longer period: month, quarter, year)", ["month", "quarter", "year"])
 
 
-MEASURE_EN = {"fatalities_best": "fatalities (best estimate)", "fatalities_low": "fatalities (low estimate)",
-              "fatalities_high": "fatalities (high estimate)", "civilian_fatalities": "civilian fatalities"}
-MEASURE_FR = {"events": "événements", "fatalities_best": "morts (estimation centrale)",
-              "fatalities_low": "morts (estimation basse)", "fatalities_high": "morts (estimation haute)",
-              "civilian_fatalities": "morts civils", "actors": "acteurs"}
-UNIT_NAME = ("country_name", "bloc", "admin1_name", "admin2_name", "priogrid_gid", "h3_cell", "country_iso3")
-
-
-def number_fr(x) -> str:
-    """``1 234,5`` (narrow no-break space between thousands, comma for decimals)."""
-    if x is None:
-        return "–"
-    v = float(x)
-    text = f"{v:,.0f}" if v == int(v) else f"{v:,.1f}"
-    return text.replace(",", "\u202f").replace(".", ",")
-
-
-def answer(row: dict, lang: str) -> str:
-    """The trend in one sentence: English from the analytics; French built from the same fields."""
-    unit = next((str(row[k]) for k in UNIT_NAME if row.get(k) is not None), "")
-    breakdown = [str(v) for k, v in row.items() if k in ("category", "source", "actor", "sub_event_type",
-                                                          "type_of_violence", "interaction") and v is not None]
-    who = unit + (f" ({', '.join(breakdown)})" if breakdown else "")
-    if lang == "en":
-        text = row.get("record_text") or "no complete period"
-        m = row.get("measure")
-        if m in MEASURE_EN:  # the analytics write the measure's identifier; the page reads words
-            text = re.sub(rf"\b{m}\b", MEASURE_EN[m], text)
-        return f"{who}: {text}"
-    lab, n, rank = row.get("latest_period"), row.get("n_periods"), row.get("rank")
-    m = MEASURE_FR.get(row.get("measure"), row.get("measure"))
-    if lab is None:
-        return f"{who} : aucune période complète"
-    v = number_fr(row.get("latest_value"))
-    if not n or n < 2:
-        return f"{who} : {lab}, {v} {m} ; la série n'a qu'une période"
-    if row.get("is_record"):
-        return f"{who} : {lab} est la plus haute des {n} périodes ({row.get('first_period')} à {lab}) : {v} {m}"
-    since = row.get("record_since")
-    if since and rank and rank > 1:
-        return f"{who} : {lab}, {v} {m}, le plus haut niveau depuis {since} ; rang {rank} sur {n}"
-    return f"{who} : {lab}, {v} {m} ; rang {rank} sur {n}"
-
-
 @router.get("/trend", response_model=TrendOut, responses=ERRORS)
 def trend(request: Request, f: Filters = Depends(filters),
           measure: str = Query("fatalities_best", max_length=40, pattern=WORDS_RE),
@@ -127,4 +82,4 @@ def trend(request: Request, f: Filters = Depends(filters),
     if fmt != "json":
         return table_response(res.series.to_polars(), res.meta, fmt, f"trend-{measure}-{period}")
     return json_response({"rows": summary, "series": rows(res.series.to_polars()),
-                          "answer": [answer(r, lang) for r in summary], "meta": res.meta | {"lang": lang}})
+                          "answer": [r.get(f"answer_{lang}") for r in summary], "meta": res.meta | {"lang": lang}})

@@ -304,7 +304,8 @@ async function loadSide(gen) {
 // store holds one, else the events source, with the API's caveats either way.
 async function loadAnswer() {
   const tries = [
-    { bloc: 'AES', measure: 'fatalities_all', period: 'year', source: 'series:ged_cm_251' },
+    // the AES's three states over their whole history (fixed membership; the API says so in its caveats)
+    { bloc: 'AES', measure: 'fatalities_all', period: 'year', source: 'series:ged_cm_251', membership: 'on:2024-12-31' },
     { bloc: 'AES', measure: 'fatalities_best', period: 'year', source: 'ucdp' },
     { bloc: 'AES', measure: 'fatalities_best', period: 'month', source: 'ucdp' },
   ];
