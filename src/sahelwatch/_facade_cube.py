@@ -1,4 +1,4 @@
-"""Observatory methods for aggregation and trends (issue 5). Mixed into ``api.Observatory``.
+"""Observatory methods for aggregation and trends. Mixed into ``api.Observatory``.
 
 The glue between the store and :mod:`sahelwatch.analytics.cube`: builds the
 DuckDB connection (as of a snapshot, with admin units when needed), hands over

@@ -1,4 +1,4 @@
-"""Observatory methods for indicators, alerts, reconciliation and actors (issue 5).
+"""Observatory methods for indicators, alerts, reconciliation and actors.
 Mixed into ``api.Observatory``: each builds the analytics connection, calls
 ``sahelwatch.analytics`` and wraps the frame with what produced it (``meta``)."""
 
