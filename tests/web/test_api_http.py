@@ -188,3 +188,19 @@ def test_admin_boundaries_can_be_kept_by_the_browser(server):
 def test_english_answers_name_the_measure_in_words(server):
     r = server.get("/api/v1/trend", params={"bloc": "AES", "period": "month"}).json()
     assert r["answer"][0].startswith("AES: 2023-10: 803 deaths (best estimate); the only complete period")
+
+
+def test_the_brief_of_a_view_comes_as_html_pdf_and_figures(server, demo_obs):
+    params = {"bloc": "AES", "period": "2023-10"}
+    want = demo_obs.briefs.build(bloc="AES", period="2023-10").figures
+    figs = server.get("/api/v1/brief", params=params | {"format": "json"}).json()
+    got = {f["key"]: f["value"] for f in figs["figures"]}
+    assert got["cur.events"] == want["cur.events"].value == 125 and got["cur.fatalities_best"] == 803
+    html = server.get("/api/v1/brief", params=params | {"lang": "fr"})
+    assert html.headers["content-type"].startswith("text/html") and "<script" not in html.text
+    assert "script-src" not in html.headers["content-security-policy"]  # a document without script
+    assert "octobre 2023" in html.text
+    pdf = server.get("/api/v1/brief", params=params | {"format": "pdf"})
+    assert pdf.content.startswith(b"%PDF") and "attachment" in pdf.headers["content-disposition"]
+    bad = server.get("/api/v1/brief", params={"bloc": "NOPE", "period": "2023-10"}).json()["error"]
+    assert bad["status"] == 400 and "AES" in bad["details"]["choices"]

@@ -15,7 +15,7 @@ from pathlib import Path
 
 API = "/api/v1"
 ROUTE_MODULES = ("routes_meta", "routes_cube", "routes_events", "routes_warning", "routes_blocs",
-                 "routes_places", "routes_write")
+                 "routes_places", "routes_write", "routes_brief")
 
 
 def create_app(home, *, private: bool = False, write_token: str | None = None, max_upload_mb: float = 200):

@@ -428,6 +428,20 @@ function drawDownloads() {
     const agg = $(`#dl-agg-${fmt}`);
     agg.href = apiUrl('/aggregate', { ...aggFilters(state), by: fmt === 'geojson' ? 'admin1' : 'admin1', period: 'month', measure: MEASURES.join(','), breakdown: breakdownFor().join(','), format: fmt });
   }
+  drawBriefLinks();
+}
+
+// The brief of the view: its bloc (or its one country, else the AES) for the last month it shows.
+function drawBriefLinks() {
+  const countries = (state.country || '').split(',').filter(Boolean);
+  const unit = state.bloc ? { bloc: state.bloc } : countries.length === 1 ? { country: countries[0] } : { bloc: 'AES' };
+  const month = (state.to || coverage()[1] || '').slice(0, 7);
+  for (const fmt of ['html', 'pdf']) {
+    const a = $(`#brief-${fmt}`);
+    if (!a) continue;
+    a.hidden = !month;
+    a.href = apiUrl('/brief', { ...unit, period: month, lang: I.currentLang(), source: state.source || undefined, as_of: state.as_of || undefined, format: fmt });
+  }
 }
 
 async function rerender() {
