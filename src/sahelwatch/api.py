@@ -119,5 +119,12 @@ class Observatory(CubeMixin, WarningMixin):
             self._blocs = load_registry(self._registry_files)
         return self._blocs
 
+    @property
+    def forecast(self):
+        """Panels, forecasts, backtests and fan charts (:mod:`sahelwatch.forecast`)."""
+        from .forecast.namespace import ForecastNamespace
+
+        return ForecastNamespace(self)
+
     def refresh_catalog(self) -> bool:
         return catalog.refresh(self.layout, force=True)

@@ -198,7 +198,7 @@ def _register():
     cli.add_command(generate.generate_cmd)
     cli.add_command(places.places_group)
     cli.add_command(blocs.blocs_group)
-    for mod in ("cube", "warning"):  # analytics commands (issue 5), each module lists its COMMANDS
+    for mod in ("cube", "warning", "forecast"):  # analytics commands (issue 5), each module lists its COMMANDS
         try:
             m = __import__(f"sahelwatch.cli.{mod}", fromlist=["COMMANDS"])
         except ModuleNotFoundError as e:

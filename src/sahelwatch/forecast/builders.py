@@ -70,7 +70,7 @@ def panel_from_connection(con, level: str, target: str, *, as_of=None, country=N
                 return iso
         units = units.with_columns(pl.col("unit").map_elements(_name, return_dtype=pl.String).alias("name"))
     text = TARGET_TEXT.get(target, f"number of ACLED events of category {target.split(':', 1)[-1]}")
-    meta = {"source": "store", "as_of": as_of, "target_text": text,
+    meta = {"source": "store", "as_of": as_of, "target_text": text, "country": list(country) if country else None,
             "citation": CITATION_UCDP if target in FATALITY_TARGETS else CITATION_ACLED}
     return from_frame(df.select("unit", "month_id", "value"), level=level, target=target, units=units,
                       end=end, meta=meta)

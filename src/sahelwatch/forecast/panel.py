@@ -238,3 +238,26 @@ def from_frame(df, *, level: str, target: str, units=None, end: int | None = Non
     meta_units = (meta_units.with_columns(pl.col("first_month").cast(pl.Int64))
                   .select(*UNIT_COLUMNS, "first_month").sort("unit"))
     return Panel(frame, meta_units, level, target, dict(meta or {}))
+
+
+def read(path) -> Panel:
+    """A panel written by :meth:`Panel.write` (Parquet keeps level, target and meta)."""
+    from pathlib import Path
+
+    import polars as pl
+
+    from ._files import read_meta
+
+    p = Path(path)
+    if not p.exists():
+        raise UsageError(f"{p}: no such panel file")
+    try:
+        df = pl.read_parquet(p) if p.suffix.lower() == ".parquet" else pl.read_csv(p)
+        meta = read_meta(p) if p.suffix.lower() == ".parquet" else {}
+    except Exception as err:  # a foreign reader's error, translated at the boundary
+        raise UsageError(f"{p}: not a panel file ({err})") from err
+    level, target = meta.pop("level", None), meta.pop("target", None)
+    if not level or not target:
+        raise UsageError(f"{p}: not written by `sahelwatch panel` (no level/target in its metadata)")
+    units = df.select([c for c in UNIT_COLUMNS if c in df.columns]).unique("unit")
+    return from_frame(df.select("unit", "month_id", "value"), level=level, target=target, units=units, meta=meta)
