@@ -59,13 +59,15 @@ def pit_spec(scores) -> dict:
     df = (scores.select("model", (pl.col("pit") * 10).floor().clip(0, 9).cast(pl.Int64).alias("bin"))
           .group_by("model", "bin").len().with_columns(
               (pl.col("len") / pl.col("len").sum().over("model") * 10).alias("density"),
-              (pl.col("bin") / 10).alias("pit")))
+              (pl.col("bin") / 10).alias("pit"), ((pl.col("bin") + 1) / 10).alias("pit_end")))
     return {"$schema": SCHEMA, "title": "Calibration: PIT histogram (flat at 1 is calibrated)",
-            "data": {"values": _records(df.select("model", "pit", "density"))},
+            "data": {"values": _records(df.select("model", "pit", "pit_end", "density"))},
             "facet": {"field": "model", "type": "nominal", "title": None}, "columns": 3,
-            "spec": {"width": 180, "height": 120, "mark": "bar",
-                     "encoding": {"x": {"field": "pit", "type": "quantitative", "bin": {"step": 0.1}, "title": "PIT"},
-                                  "y": {"field": "density", "type": "quantitative"}}}}
+            "spec": {"width": 180, "height": 120, "mark": {"type": "rect", "stroke": "white"},
+                     "encoding": {"x": {"field": "pit", "type": "quantitative", "title": "PIT",
+                                        "scale": {"domain": [0, 1]}}, "x2": {"field": "pit_end"},
+                                  "y": {"field": "density", "type": "quantitative", "scale": {"zero": True}},
+                                  "y2": {"datum": 0}}}}
 
 
 def coverage_spec(df) -> dict:
