@@ -176,5 +176,12 @@ class Observatory(CubeMixin, WarningMixin):
             self._cube_con = None
             cached["con"].close()
 
+    @property
+    def forecast(self):
+        """Panels, forecasts, backtests and fan charts (:mod:`sahelwatch.forecast`)."""
+        from .forecast.namespace import ForecastNamespace
+
+        return ForecastNamespace(self)
+
     def refresh_catalog(self) -> bool:
         return catalog.refresh(self.layout, force=True)

@@ -225,7 +225,7 @@ def _register():
     cli.add_command(generate.generate_cmd)
     cli.add_command(places.places_group)
     cli.add_command(blocs.blocs_group)
-    for mod in ("cube", "warning", "series", "sync", "brief", "serve"):  # command modules, each lists its COMMANDS
+    for mod in ("cube", "warning", "series", "sync", "brief", "serve", "forecast"):  # command modules, each lists its COMMANDS
         try:
             m = __import__(f"sahelwatch.cli.{mod}", fromlist=["COMMANDS"])
         except ModuleNotFoundError as e:
