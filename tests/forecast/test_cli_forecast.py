@@ -67,8 +67,7 @@ def test_backtest_command_with_report(panel_file, tmp_path, ucdp_obs):  # noqa: 
     (["forecast", "--model", "prophet", "-o", "x.parquet"], 2, "Error: unknown model 'prophet' (valid: zero"),
     (["forecast"], 2, "Error: forecast needs -o FILE.parquet"),
     (["backtest", "--models", "zero,oracle"], 2, "Error: unknown model 'oracle'"),
-    (["panel", "--source", "series:views_cm", "-o", "x.parquet"], 2, "Error: --source series:views_cm: this "
-     "sahelwatch has no series store"),
+    (["panel", "--source", "series:views_cm", "-o", "x.parquet"], 2, "Error: no series 'views_cm' in the store"),
 ])
 def test_bad_input_is_one_line(ucdp_obs, tmp_path, monkeypatch, args, code, message):  # noqa: F811
     monkeypatch.chdir(tmp_path)
