@@ -150,4 +150,4 @@ def test_map_and_trend_are_inline_svg(aes_en):
 
 def test_forecast_section_is_left_out_and_says_why(aes_en):
     html = aes_en.html()
-    assert "Left out: this installation of sahelwatch has no forecast module." in html
+    assert "Left out: the store keeps no forecasts (sahelwatch forecast writes them to files)." in html

@@ -146,13 +146,12 @@ class StoredForecasts:
                  "snapshot": 2} for i, (u, m) in enumerate((u, m) for u in units for m in months)]
 
 
-def test_forecast_section_shows_median_and_90_interval_when_forecasts_exist(demo_obs):
-    demo_obs.forecast = StoredForecasts()
-    try:
-        b = demo_obs.briefs.build(bloc="AES", period="2023-10")
-        html = b.html()
-    finally:
-        del demo_obs.forecast
+def test_forecast_section_shows_median_and_90_interval_when_forecasts_exist(demo_obs, monkeypatch):
+    from sahelwatch.forecast.namespace import ForecastNamespace
+
+    monkeypatch.setattr(ForecastNamespace, "stored", StoredForecasts.stored, raising=False)
+    b = demo_obs.briefs.build(bloc="AES", period="2023-10")
+    html = b.html()
     assert len(b.data.forecast.rows) == 9  # 3 members x Nov, Dec 2023, Jan 2024
     assert {r["month"] for r in b.data.forecast.rows} == {"2023-11", "2023-12", "2024-01"}
     assert b.figures["forecast.0.median"].value == 40.0 and b.figures["forecast.0.high"].value == 120.0

@@ -37,9 +37,11 @@ class Outlook:
 def load_forecasts(obs, units, months, *, source=None, as_of=None) -> Outlook:
     """The outlook for the months after the brief's period (``months``: the period's months)."""
     fc = getattr(obs, "forecast", None)
-    if fc is None:
-        return Outlook(reason={"en": "this installation of sahelwatch has no forecast module",
-                               "fr": "cette installation de sahelwatch n'a pas de module de prévision"})
+    if getattr(fc, "stored", None) is None:
+        # forecasts are written to files by `sahelwatch forecast -o`; the store keeps none to read
+        return Outlook(reason={"en": "the store keeps no forecasts (sahelwatch forecast writes them to files)",
+                               "fr": "la base ne conserve aucune prévision (sahelwatch forecast les écrit "
+                                     "dans des fichiers)"})
     after = _next_months(months[-1], 3)
     rows = _ask(fc, list(units), after, source=source, as_of=as_of)
     if not rows:
