@@ -41,7 +41,6 @@ def panel_from_connection(con, level: str, target: str, *, as_of=None, country=N
     """A panel from a DuckDB connection with an ``events`` view (``obs.analytics_connection``)."""
     import polars as pl
 
-    from ..domain import countries as C
 
     level, target = check_level(level), check_target(target)
     value, where, params = _target_sql(target)
@@ -63,12 +62,7 @@ def panel_from_connection(con, level: str, target: str, *, as_of=None, country=N
     units = df.group_by("unit").agg(pl.col("name").drop_nulls().first(), pl.col("country_iso3").drop_nulls().first(),
                                     pl.col("gwno").drop_nulls().first())
     if level == "cm":
-        def _name(iso):
-            try:
-                return C.name(iso)
-            except Exception:  # a code outside the crosswalk keeps its code as name
-                return iso
-        units = units.with_columns(pl.col("unit").map_elements(_name, return_dtype=pl.String).alias("name"))
+        units = _with_country_names(units)
     text = TARGET_TEXT.get(target, f"number of ACLED events of category {target.split(':', 1)[-1]}")
     meta = {"source": "store", "as_of": as_of, "target_text": text, "country": list(country) if country else None,
             "citation": CITATION_UCDP if target in FATALITY_TARGETS else CITATION_ACLED}
@@ -123,7 +117,6 @@ def panel_from_series_frame(df, target: str, *, level: str = "cm", series: str |
     monthly periods; units are ISO3 codes (the GW number where the code is missing)."""
     import polars as pl
 
-    from ..domain import countries as C
 
     target = check_target(target)
     if level != "cm":
@@ -144,15 +137,23 @@ def panel_from_series_frame(df, target: str, *, level: str = "cm", series: str |
     if df["value"].null_count():
         df = df.filter(pl.col("value").is_not_null())
     units = df.group_by("unit").agg(pl.col("country_iso3").first(), pl.col("gwno").first())
-
-    def _name(iso):
-        try:
-            return C.name(iso)
-        except Exception:  # a code outside the crosswalk keeps its code as name
-            return iso
-    units = units.with_columns(pl.col("unit").map_elements(_name, return_dtype=pl.String).alias("name"))
+    units = _with_country_names(units)
     name = series or (df["series"][0] if "series" in df.columns and df.height else None)
     meta = {"source": f"series:{name}" if name else "series", "target_text": TARGET_TEXT.get(target, target),
             "citation": CITATION_UCDP if target in FATALITY_TARGETS else CITATION_ACLED}
     return from_frame(df.select("unit", pl.col("period").alias("month"), "value"), level="cm", target=target,
                       units=units, meta=meta)
+
+
+def _with_country_names(units):
+    """``name`` from the crosswalk for each ISO3 ``unit``; a code outside it keeps its code as name."""
+    import polars as pl
+
+    from ..domain import countries as C
+
+    def name(iso):
+        try:
+            return C.name(iso)
+        except UsageError:
+            return iso
+    return units.with_columns(pl.col("unit").map_elements(name, return_dtype=pl.String).alias("name"))

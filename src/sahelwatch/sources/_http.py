@@ -63,6 +63,23 @@ def new_client(timeout: float):
                         headers={"User-Agent": "sahelwatch-sync"})
 
 
+class ClientBase:
+    """What both API clients share: an httpx client in ``_client``, closed by ``close()`` or on
+    leaving a ``with`` block."""
+
+    _client = None
+
+    def close(self) -> None:
+        if self._client is not None:
+            self._client.close()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+
 def request(client, method: str, url: str, *, service: str, policy: RetryPolicy, stats: Stats,
             on_attempt: Callable[[], None] | None = None, retry_status=RETRY_STATUS, **kw):
     """One HTTP request with retries on 429/5xx and transport failures; returns the response.

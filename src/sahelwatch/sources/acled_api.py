@@ -63,7 +63,7 @@ class Token:
 
 
 @dataclass
-class AcledClient:
+class AcledClient(_http.ClientBase):
     """A client for one account. ``token_cache`` is a (load, save) pair kept with the credentials."""
 
     email: str
@@ -79,15 +79,6 @@ class AcledClient:
         self._client = _http.new_client(self.policy.timeout)
         self._token: Token | None = Token.from_dict(self.token_cache[0]()) if self.token_cache else None
         self.token_grants = 0  # password or refresh grants made (a cached token makes none)
-
-    def close(self) -> None:
-        self._client.close()
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        self.close()
 
     # -- auth --------------------------------------------------------------
     def _grant(self, data: dict) -> Token | None:

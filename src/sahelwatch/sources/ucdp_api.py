@@ -39,7 +39,7 @@ class Page:
 
 
 @dataclass
-class UcdpClient:
+class UcdpClient(_http.ClientBase):
     token: str
     base_url: str = DEFAULT_BASE
     policy: _http.RetryPolicy = field(default_factory=_http.RetryPolicy)
@@ -50,15 +50,6 @@ class UcdpClient:
     def __post_init__(self):
         self.base_url = self.base_url.rstrip("/")
         self._client = _http.new_client(self.policy.timeout)
-
-    def close(self) -> None:
-        self._client.close()
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        self.close()
 
     def page(self, version: str, page: int, filters: dict | None = None) -> Page | None:
         """One page of a release; None when the release does not exist (HTTP 404)."""

@@ -1,7 +1,7 @@
 // A bloc's page: members on a date (with suspensions and sources), milestones, coups and
 // foreign forces in member states, on one timeline.
 import { getJSON } from './api.js';
-import { embed, empty, timelineSpec } from './charts.js';
+import { drawVegaLite, embed, empty, timelineSpec } from './charts.js';
 import { $, blocName, el, link, showError, startCommon } from './common.js';
 import * as I from './i18n.js';
 
@@ -89,14 +89,6 @@ async function drawTimeline() {
     el('td', {}, sources(r.fact)))));
 }
 
-async function drawInstitutions() {
-  const c = cache.institutions;
-  if (!c || !c.vega_lite) { empty('#chart-institutions'); return; }
-  const spec = { ...c.vega_lite };
-  delete spec.$schema;
-  await embed('#chart-institutions', spec);
-}
-
 async function load() {
   cache.on = onDate();
   $('#b-on').value = cache.on;
@@ -112,7 +104,7 @@ async function draw() {
   drawHead();
   drawMembers();
   await drawTimeline();
-  await drawInstitutions();
+  await drawVegaLite('#chart-institutions', cache.institutions);
   hook.renders += 1;
 }
 

@@ -45,6 +45,14 @@ export async function embed(el, spec) {
   return res.view;
 }
 
+// A Vega-Lite spec the API made (``vega_lite`` in its answer, e.g. the institutions tracker).
+export async function drawVegaLite(sel, res) {
+  if (!res || !res.vega_lite) { empty(sel); return; }
+  const spec = { ...res.vega_lite };
+  delete spec.$schema;
+  await embed(sel, spec);
+}
+
 export function empty(el, key = 'common.no_data') {
   const node = typeof el === 'string' ? document.querySelector(el) : el;
   if (node._swView) { node._swView.finalize(); node._swView = null; }

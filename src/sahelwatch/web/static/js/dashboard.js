@@ -1,6 +1,6 @@
 // The dashboard: filters in the URL -> API calls -> map, numbers, charts and tables.
 import { apiUrl, getJSON } from './api.js';
-import { barSpec, compareSpec, embed, empty, timeSpec } from './charts.js';
+import { barSpec, compareSpec, drawVegaLite, embed, empty, timeSpec } from './charts.js';
 import { $, blocName, clearError, el, showError, startCommon } from './common.js';
 import * as I from './i18n.js';
 import { DashMap, renderLegend } from './map.js';
@@ -297,7 +297,7 @@ async function loadSide(gen) {
   renderAlerts(cache.alerts);
   renderIndicators(cache.indicators);
   await drawCompare();
-  await drawInstitutions();
+  await drawVegaLite('#chart-institutions', cache.institutions);
 }
 
 // The first view's question: is it worse than ever in the AES? A long real series when the
@@ -407,14 +407,6 @@ async function drawCompare() {
     (c.meta && c.meta.population_source) || ''].filter(Boolean).join(' · ');
 }
 
-async function drawInstitutions() {
-  const c = cache.institutions;
-  if (!c || !c.vega_lite) { empty('#chart-institutions'); return; }
-  const spec = { ...c.vega_lite };
-  delete spec.$schema;
-  await embed('#chart-institutions', spec);
-}
-
 function drawDownloads() {
   // /events filters by country, not by admin area or bloc: say so where rows are shown
   for (const n of document.querySelectorAll('.area-note')) n.hidden = !state.admin1;
@@ -455,7 +447,7 @@ async function rerender() {
   renderAlerts(cache.alerts);
   renderIndicators(cache.indicators);
   await drawCompare();
-  await drawInstitutions();
+  await drawVegaLite('#chart-institutions', cache.institutions);
   await loadAnswer();
   hook.renders += 1;
   document.body.dataset.ready = '1';
