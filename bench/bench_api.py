@@ -64,7 +64,7 @@ def in_process(obs, name: str, i: int) -> int:
     """The same call through the Python API, serialised as the server does; bytes produced."""
     import polars as pl
 
-    from sahelwatch.web.formats import jsonable, rows
+    from sahelwatch.web.formats import dumps, rows
 
     _, p = calls(i)[name]
     if name == "events":
@@ -73,7 +73,7 @@ def in_process(obs, name: str, i: int) -> int:
     else:
         res = obs.aggregate(by=p["by"], period=p["period"], country=p["country"], start=p["from"], end=p["to"])
         body = res.to_geojson() if name == "admin1" else {"rows": rows(res.to_polars()), "meta": res.meta}
-    return len(json.dumps(jsonable(body), ensure_ascii=False, allow_nan=False))
+    return len(dumps(body))
 
 
 def floor(obs, threads: int, seconds: float) -> dict[str, list[float]]:

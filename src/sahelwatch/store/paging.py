@@ -11,7 +11,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from ..domain.errors import UsageError
-from . import manifest, state
+from . import duck, manifest, state
 from .layout import Layout
 from .query import EventFilter, check_as_of, closure_where, events_table
 
@@ -51,8 +51,6 @@ def page(layout: Layout, flt: EventFilter, *, sort: str = "date_start", limit: i
     """One page of current events matching ``flt``; ``after`` is the previous page's ``Page.after``.
     ``by_source``: the counts an earlier page of the same filter and snapshot gave (they do
     not change while paging one snapshot), so the count query is not run again."""
-    import duckdb
-
     snaps = manifest.read_all(layout) if snaps is None else snaps
     check_as_of(snaps, flt.as_of)
     col, desc = check_sort(sort)
@@ -78,14 +76,11 @@ def page(layout: Layout, flt: EventFilter, *, sort: str = "date_start", limit: i
             params["after_v"] = value
             v = "$after_v"
         cond = f"({key} {'<' if desc else '>'} {v} OR ({key} = {v} AND event_key > $after_k))"
-    con = duckdb.connect()
-    try:
+    with duck.cursor() as con:
         counts = (list(by_source.items()) if by_source is not None else
                   con.sql(f"SELECT source, COUNT(*) FROM ({sql}) GROUP BY source", params=base).fetchall())
         q = f"SELECT * FROM ({sql}) WHERE {cond} ORDER BY {order} LIMIT {int(limit) + 1}"
         table = con.sql(q, params=params).to_arrow_table()
-    finally:
-        con.close()
     more = table.num_rows > limit
     table = table.slice(0, limit)
     last = None

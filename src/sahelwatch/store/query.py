@@ -72,13 +72,10 @@ def events_table(layout: Layout, flt: EventFilter, snaps=None):
     sql = state.versions_sql(layout, snaps, flt.as_of, where=where, closure_where=closure_where(flt))
     if sql is None:
         return pa.table({c: pa.array([], type=_arrow_type(c)) for c in schema.STORED})
-    import duckdb
+    from . import duck
 
-    con = duckdb.connect()
-    try:
+    with duck.cursor() as con:
         return con.sql(f"SELECT * FROM ({sql}) ORDER BY date_start, event_key", params=params).to_arrow_table()
-    finally:
-        con.close()
 
 
 def _arrow_type(name: str):

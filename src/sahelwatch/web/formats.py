@@ -56,14 +56,11 @@ def jsonable(value):
 
 
 def rows(df) -> list[dict]:
-    """A Polars frame as JSON-ready row objects."""
+    """A Polars frame as JSON-ready row objects (dates as ISO text; NaN becomes null when
+    serialised by :func:`dumps`)."""
     import polars as pl
 
-    df = df.with_columns(pl.col(pl.Date, pl.Datetime).cast(pl.String))
-    floats = [c for c, t in df.schema.items() if t in (pl.Float32, pl.Float64)]
-    if floats:
-        df = df.with_columns([pl.col(c).fill_nan(None) for c in floats])
-    return [jsonable(r) for r in df.to_dicts()]
+    return df.with_columns(pl.col(pl.Date, pl.Datetime).cast(pl.String)).to_dicts()
 
 
 def _default(value):
@@ -76,19 +73,22 @@ def _default(value):
     return str(value)
 
 
-def dumps(content) -> str:
-    """Compact JSON. The fast path lets ``json`` walk the object (GeoJSON coordinates are
-    many small lists); only a body holding NaN or Infinity takes the slow, cleaning walk."""
+def dumps(content) -> bytes:
+    """Compact UTF-8 JSON (orjson: NaN and Infinity become ``null``, dates ISO text). A body
+    orjson cannot take (an integer beyond 64 bits) takes the slow, cleaning walk."""
+    import orjson
+
     try:
-        return json.dumps(content, ensure_ascii=False, allow_nan=False, separators=(",", ":"), default=_default)
-    except ValueError:
-        return json.dumps(jsonable(content), ensure_ascii=False, allow_nan=False, separators=(",", ":"))
+        return orjson.dumps(content, default=_default, option=orjson.OPT_NON_STR_KEYS)
+    except TypeError:
+        return json.dumps(jsonable(content), ensure_ascii=False, allow_nan=False,
+                          separators=(",", ":")).encode("utf-8")
 
 
 def json_response(content: dict, status: int = 200, media: str = "application/json", headers=None):
     from fastapi.responses import Response
 
-    return Response(dumps(content).encode("utf-8"), status_code=status, media_type=media, headers=headers)
+    return Response(dumps(content), status_code=status, media_type=media, headers=headers)
 
 
 def neutralise(text):
@@ -148,7 +148,8 @@ def points_geojson(df, meta: dict | None = None) -> dict:
     feats = []
     for r in rows(df):
         lon, lat = r.pop("longitude", None), r.pop("latitude", None)
-        geom = None if lon is None or lat is None else {"type": "Point", "coordinates": [lon, lat]}
+        known = all(isinstance(v, (int, float)) and math.isfinite(v) for v in (lon, lat))
+        geom = {"type": "Point", "coordinates": [lon, lat]} if known else None
         feats.append({"type": "Feature", "geometry": geom, "properties": r})
     out = {"type": "FeatureCollection", "features": feats}
     if meta is not None:
