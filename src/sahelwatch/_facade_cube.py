@@ -253,7 +253,8 @@ class CubeMixin:
             from .places import BoundarySet
 
             bset = BoundarySet.load(self.home)
-            admin = self._cube_admin(con, snaps, as_of, bset)
+            self._cube_admin(con, snaps, as_of, bset)
+            admin = True  # the view sw_admin is on the connection
         return spec, con, bset, snaps, admin
 
     def _cube_connection(self, snaps, as_of):
@@ -306,7 +307,7 @@ class CubeMixin:
     def _cube_admin(self, con, snaps, as_of, bset):
         """Admin units per distinct place, cached per snapshot and boundary set in HOME/cache
         (places known from an earlier snapshot's lookup are not computed again), made
-        available on ``con`` as the view ``sw_admin``."""
+        available on ``con`` as the view ``sw_admin``. Returns the cache file's path."""
         import polars as pl
 
         from .analytics import cube
@@ -325,7 +326,7 @@ class CubeMixin:
         # DuckDB reads the cache itself: no copy through Python.
         quoted = str(path).replace("'", "''")
         con.execute(f"CREATE OR REPLACE TEMP VIEW {cube.S.ADMIN} AS SELECT * FROM read_parquet('{quoted}')")
-        return True
+        return path
 
     def _cube_meta(self, spec, info: dict, as_of: int | None, snaps, frame) -> dict:
         from .analytics import cube, trend

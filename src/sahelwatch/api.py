@@ -8,6 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from ._facade_cube import CubeMixin
+from ._facade_scope import ScopeMixin
 from ._facade_warning import WarningMixin
 from .domain import args
 from .results import EventResult
@@ -17,7 +18,7 @@ from .store.ingest import IngestReport, ingest
 from .store.layout import Layout, default_home
 
 
-class Observatory(CubeMixin, WarningMixin):
+class Observatory(CubeMixin, WarningMixin, ScopeMixin):
     """A sahelwatch store on this machine."""
 
     def __init__(self, home: str | Path | None = None, *, create: bool = True, registry=None):
@@ -54,17 +55,22 @@ class Observatory(CubeMixin, WarningMixin):
 
     def events(self, *, country=None, start=None, end=None, source=None,
                as_of: int | None = None, with_places: bool = False,
-               tolerance_km: float | None = None, category=None, actor=None) -> EventResult:
+               tolerance_km: float | None = None, category=None, actor=None,
+               bloc=None, membership: str | None = None, admin1: str | None = None) -> EventResult:
         """Current events (as of snapshot ``as_of``, default latest) matching the filters.
 
         ``with_places=True`` adds admin1/admin2 codes and names by point-in-polygon
         (the store's own boundaries where loaded, else the bundled ones), the match
         kind, the boundary set used and whether the source's admin1 name disagrees.
         ``category``: harmonised categories; ``actor``: events where actor1 or actor2 is
-        one of these names (one name as text, or a list).
+        one of these names (one name as text, or a list). ``bloc``: events in the states
+        that counted for the bloc in the event's month (``membership``: ``dynamic``, the
+        default, or ``on:YYYY-MM-DD``), as the aggregates count them; ``admin1``: events the
+        boundaries place in that admin1 unit (a code from ``places admin COUNTRY --level 1``).
         """
-        flt = self._event_filter(country, start, end, source, as_of, category, actor)
         snaps = self.snapshots()
+        flt = self._scoped(self._event_filter(country, start, end, source, as_of, category, actor),
+                           bloc=bloc, membership=membership, admin1=admin1, snaps=snaps)
         table = query.events_table(self.layout, flt, snaps)
         if with_places:
             import polars as pl
@@ -79,15 +85,19 @@ class Observatory(CubeMixin, WarningMixin):
 
     def events_page(self, *, sort: str = "date_start", limit: int = 100, after: tuple | None = None,
                     country=None, start=None, end=None, source=None, as_of: int | None = None,
-                    category=None, actor=None, by_source: dict | None = None):
+                    category=None, actor=None, by_source: dict | None = None,
+                    bloc=None, membership: str | None = None, admin1: str | None = None):
         """One page of events (keyset paging): ``.table`` (Arrow), ``.total``, ``.by_source``
         and ``.after`` (pass it back as ``after=`` for the next page; None on the last).
         ``sort``: date_start, fatalities_best or country_iso3, ``-`` in front for descending.
-        ``by_source``: an earlier page's counts (same filters, pinned ``as_of``): not recounted."""
+        ``by_source``: an earlier page's counts (same filters, pinned ``as_of``): not recounted.
+        ``bloc``, ``membership``, ``admin1``: as in :meth:`events`."""
         from .store import paging
 
-        flt = self._event_filter(country, start, end, source, as_of, category, actor)
-        return paging.page(self.layout, flt, sort=sort, limit=limit, after=after, by_source=by_source)
+        snaps = self.snapshots()
+        flt = self._scoped(self._event_filter(country, start, end, source, as_of, category, actor),
+                           bloc=bloc, membership=membership, admin1=admin1, snaps=snaps)
+        return paging.page(self.layout, flt, sort=sort, limit=limit, after=after, by_source=by_source, snaps=snaps)
 
     @staticmethod
     def _event_filter(country, start, end, source, as_of, category, actor) -> query.EventFilter:

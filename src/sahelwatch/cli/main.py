@@ -128,12 +128,15 @@ def snapshots(as_json, home):
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="File to write (default stdout).")
 @click.option("--with-places", is_flag=True,
               help="Add admin1/admin2 codes and names (point-in-polygon), match kind and boundary set.")
+@click.option("--bloc", help="Events of the states that counted for the bloc in the event's month (AES, ECOWAS...).")
+@click.option("--membership", help="With --bloc: dynamic (default) or on:YYYY-MM-DD (a fixed member list).")
+@click.option("--admin1", help="Events the boundaries place in this admin1 unit (code from `places admin COUNTRY --level 1`).")
 @home_option
 @friendly
-def events(country, start, end, source, as_of, fmt, output, with_places, home):
+def events(country, start, end, source, as_of, fmt, output, with_places, bloc, membership, admin1, home):
     """Export events, as of any snapshot."""
     res = _obs(home).events(country=country, start=start, end=end, source=source, as_of=as_of,
-                            with_places=with_places)
+                            with_places=with_places, bloc=bloc, membership=membership, admin1=admin1)
     if fmt == "source" and "acled" in set(res.to_polars()["source"].to_list()):
         click.echo("Note: ACLED's terms forbid republishing its raw events; this file is for your own use.",
                    err=True)

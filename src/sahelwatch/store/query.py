@@ -21,6 +21,12 @@ class EventFilter:
     category: tuple[str, ...] = ()
     #: events where actor1 or actor2 is one of these names (exact)
     actor: tuple[str, ...] = ()
+    #: (iso3, first day, last day): events of that country in that span (a bloc's membership
+    #: spans); None means no such restriction, an empty tuple matches no event
+    spans: tuple[tuple[str, dt.date, dt.date], ...] | None = None
+    #: (path of a place -> admin unit lookup in Parquet, admin1 code): events whose
+    #: (country, latitude, longitude) the lookup puts in that admin1 unit
+    admin1: tuple[str, str] | None = None
 
     def where(self, alias: str = "e") -> tuple[str, dict]:
         """SQL predicate and parameters. Lists become ``IN ($a0, $a1)`` so that DuckDB pushes
@@ -49,6 +55,21 @@ class EventFilter:
             params.update(zip(names, self.actor))
             values = ", ".join("$" + n for n in names)
             clauses.append(f"({alias}.actor1 IN ({values}) OR {alias}.actor2 IN ({values}))")
+        if self.spans is not None:
+            # the countries as a plain IN list too, so the scan skips other countries' row groups
+            in_list("country_iso3", "spanc", tuple(sorted({c for c, _, _ in self.spans})) or ("",))
+            ors = []
+            for i, (iso3, first, last) in enumerate(self.spans):
+                params.update({f"span{i}c": iso3, f"span{i}a": first, f"span{i}b": last})
+                ors.append(f"({alias}.country_iso3 = $span{i}c AND {alias}.date_start BETWEEN $span{i}a AND $span{i}b)")
+            clauses.append("(" + (" OR ".join(ors) or "FALSE") + ")")
+        if self.admin1 is not None:
+            path, code = self.admin1
+            params["admin1"] = code
+            clauses.append(
+                f"EXISTS (SELECT 1 FROM read_parquet('{path.replace(chr(39), chr(39) * 2)}') p "
+                f"WHERE p.admin1_code = $admin1 AND p.latitude = {alias}.latitude "
+                f"AND p.longitude = {alias}.longitude AND p.country_key = COALESCE({alias}.country_iso3, ''))")
         return " AND ".join(clauses), params
 
 
@@ -59,7 +80,7 @@ def check_as_of(snaps: list[manifest.Snapshot], as_of: int | None) -> None:
 
 def closure_where(flt: EventFilter) -> str:
     """The predicate on the closure (deletion) records: they carry keys and dates only."""
-    return replace(flt, source=(), category=(), actor=()).where("c")[0]
+    return replace(flt, source=(), category=(), actor=(), admin1=None).where("c")[0]
 
 
 def events_table(layout: Layout, flt: EventFilter, snaps=None):

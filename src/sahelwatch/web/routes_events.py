@@ -19,7 +19,7 @@ from .context import MAX_PAGE, as_of_param, check_range, context, day_param
 from .errors import ApiError, bad_parameter
 from .formats import pick, points_geojson, table_response
 from .models import ERRORS, PageOut
-from .params import FORMAT_DOC, ISO3S_RE, LIST, SOURCE_RE, actor_q
+from .params import FORMAT_DOC, ISO3S_RE, LIST, SOURCE_RE, WORDS_RE, actor_q
 
 router = APIRouter(tags=["events"])
 
@@ -39,8 +39,17 @@ class EventQuery:
                                               description="battle, explosion_remote, violence_against_civilians, "
                                                           "protest, riot, strategic (comma-separated)"),
                  actor: str | None = Query(None, max_length=300, description="actor1 or actor2 is this name"),
+                 bloc: str | None = Query(None, max_length=LIST, pattern=WORDS_RE,
+                                          description="Bloc id(s): events of the states that counted for the bloc "
+                                                      "in the event's month, as /aggregate counts them"),
+                 membership: str | None = Query(None, max_length=20, pattern=r"^(dynamic|on:\d{4}-\d{2}-\d{2})$",
+                                                description="with bloc: dynamic (default) or on:YYYY-MM-DD"),
+                 admin1: str | None = Query(None, max_length=40, pattern=r"^[A-Za-z0-9_.\-]*$",
+                                            description="admin1 code (from /places/admin?level=1): events the "
+                                                        "boundaries place in that unit"),
                  as_of: int | None = Query(None, ge=1, le=10**9, description="Snapshot id (default: the latest)")):
         self.country, self.source, self.category, self.as_of = country, source, category, as_of
+        self.bloc, self.membership, self.admin1 = bloc or None, membership or None, admin1 or None
         self.actor = actor_q(actor)
         self.start, self.end = day_param(from_, "from"), day_param(to, "to", end=True)
         check_range(self.start, self.end)
@@ -53,7 +62,8 @@ class EventQuery:
             srcs += ["ucdp_ged", "ucdp_candidate"] if x.lower() == "ucdp" else [x.lower()]
         return {"country": self.country or None, "start": self.start, "end": self.end,
                 "source": ",".join(dict.fromkeys(srcs)) or None, "category": self.category or None,
-                "actor": self.actor or None, "as_of": self.as_of}
+                "actor": self.actor or None, "as_of": self.as_of, "bloc": self.bloc,
+                "membership": self.membership, "admin1": self.admin1}
 
     def check_sources(self, snaps) -> None:
         from ..domain.args import split_list

@@ -252,7 +252,7 @@ async function loadPoints(gen) {
   if (!state.layers.includes('points')) return;
   if (rowsHidden()) { $('#points-hidden').hidden = false; return; }
   try {
-    const r = await fetch(apiUrl('/events', { ...eventFilters(state, cache.members), limit: 1000, format: 'geojson' }));
+    const r = await fetch(apiUrl('/events', { ...eventFilters(state), limit: 1000, format: 'geojson' }));
     const body = await r.json();
     if (gen !== generation) return;
     if (!r.ok) { if (body.error && body.error.code === 'forbidden_acled_rows') $('#points-hidden').hidden = false; else throw new Error(body.error.message); return; }
@@ -265,7 +265,7 @@ async function loadEvents(cursor) {
   const hidden = $('#events-hidden');
   if (rowsHidden()) { wrap.hidden = true; hidden.hidden = false; cache.events = null; return; }
   try {
-    const body = await getJSON('/events', { ...eventFilters(state, cache.members), limit: 25, sort: state.sort, cursor: cursor || '' });
+    const body = await getJSON('/events', { ...eventFilters(state), limit: 25, sort: state.sort, cursor: cursor || '' });
     wrap.hidden = false; hidden.hidden = true;
     cache.events = body;
     eventsCursor = body.next_cursor || null;
@@ -408,10 +408,7 @@ async function drawCompare() {
 }
 
 function drawDownloads() {
-  // /events filters by country, not by admin area or bloc: say so where rows are shown
-  for (const n of document.querySelectorAll('.area-note')) n.hidden = !state.admin1;
-  for (const n of document.querySelectorAll('.bloc-note')) n.hidden = !(state.bloc && !state.country);
-  const f = eventFilters(state, cache.members);
+  const f = eventFilters(state);
   for (const fmt of ['csv', 'parquet', 'geojson']) {
     const a = $(`#dl-${fmt}`);
     a.href = apiUrl('/events', { ...f, format: fmt });

@@ -36,11 +36,9 @@ export function aggFilters(state) {
     precision: state.precision, as_of: state.as_of };
 }
 
-// API parameters of /events. It filters by countries, not blocs: a bloc becomes the
-// countries that were members at the end of the period (the page says so).
-export function eventFilters(state, blocMembers = null) {
-  let country = state.country;
-  if (!country && state.bloc && blocMembers) country = blocMembers.join(',');
-  return { country, from: state.from, to: state.to, source: state.source, category: state.category,
-    actor: state.actor, as_of: state.as_of };
+// API parameters of /events: the same bloc (members month by month) and admin area as the
+// numbers and the map, so the rows are exactly the events counted.
+export function eventFilters(state) {
+  return { bloc: state.bloc, country: state.country, admin1: state.admin1, from: state.from, to: state.to,
+    source: state.source, category: state.category, actor: state.actor, as_of: state.as_of };
 }
