@@ -48,7 +48,8 @@ def _render(request: Request, name: str, **context) -> HTMLResponse:
     from .routes_meta import ACLED_ATTRIBUTION, ATTRIBUTION
 
     sw = request.app.state.sw
-    lang = i18n.pick_lang(request.headers.get("accept-language"))
+    asked = request.query_params.get("lang")
+    lang = asked if asked in i18n.LANGS else i18n.pick_lang(request.headers.get("accept-language"))
     acled = sw.acled_mode() != "none"
     lines = [f"{a['text']} ({a['licence']})" for a in ATTRIBUTION + ([ACLED_ATTRIBUTION] if acled else [])]
     version = _static_version()

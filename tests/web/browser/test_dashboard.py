@@ -122,6 +122,30 @@ def test_the_default_language_follows_the_browser(browser, web):
         t.close()
 
 
+def test_a_link_carries_its_language(browser, web):
+    t = Tab(browser, web.url, locale="en-GB")
+    try:
+        page = t.open("/?lang=fr&country=MLI")
+        assert page.inner_text("[data-i18n='kpi.events']") == "Événements", "?lang=fr wins over the browser"
+        assert page.evaluate("document.documentElement.lang") == "fr"
+        t.settle(lambda: page.select_option("#f-category", "battle"))
+        q = parse_qs(urlsplit(page.url).query)
+        assert q["lang"] == ["fr"] and q["category"] == ["battle"], "a filter change keeps the link's language"
+        t.settle(lambda: page.click("#lang-en"))
+        q = parse_qs(urlsplit(page.url).query)
+        assert q["lang"] == ["en"] and q["country"] == ["MLI"], "the switch writes the language into the URL"
+        assert page.inner_text("[data-i18n='kpi.events']") == "Events"
+    finally:
+        t.close()
+    t = Tab(browser, web.url, locale="en-GB")
+    try:
+        page = t.open("/bloc/AES?lang=fr")
+        assert page.evaluate("document.documentElement.lang") == "fr"
+        assert page.inner_text("[data-i18n='nav.dashboard']") == "Tableau de bord"
+    finally:
+        t.close()
+
+
 def test_charts_render_in_the_page(tab, screenshots):
     page = tab.open("/?country=MLI,BFA,NER")
     for chart in ("time", "category", "actor", "compare", "institutions"):

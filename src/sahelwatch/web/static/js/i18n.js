@@ -1,12 +1,20 @@
 // Language: English or French, switchable, remembered in localStorage, default from the
-// browser's language. Labels are elements with a data-i18n attribute naming their message; numbers and dates go through
+// browser's language; a link's own ?lang=fr|en wins, and the switch writes it into the URL so
+// a shared link opens in the language it was copied in. Labels are elements with a data-i18n attribute naming their message; numbers and dates go through
 // Intl with the locale of the language ("1 234,5" and "12 octobre 2023" in French).
 const KEY = 'sahelwatch.lang';
 const LANGS = ['en', 'fr'];
 const catalogs = {};
 let lang = 'en';
 
+export function urlLang(search = location.search) {
+  const l = new URLSearchParams(search).get('lang');
+  return LANGS.includes(l) ? l : null;
+}
+
 export function initialLang() {
+  const linked = urlLang();
+  if (linked) return linked;
   let stored = null;
   try { stored = localStorage.getItem(KEY); } catch (e) { /* storage disabled */ }
   if (LANGS.includes(stored)) return stored;
@@ -137,6 +145,11 @@ export function vegaLocales() {
 
 export function bindSwitch() {
   for (const b of document.querySelectorAll('[data-lang]')) {
-    b.addEventListener('click', () => setLang(b.dataset.lang));
+    b.addEventListener('click', async () => {
+      await setLang(b.dataset.lang);
+      const q = new URLSearchParams(location.search);
+      q.set('lang', lang);
+      history.replaceState(history.state, '', `${location.pathname}?${q.toString()}${location.hash}`);
+    });
   }
 }

@@ -1,3 +1,5 @@
+import { urlLang } from './i18n.js';
+
 // The view lives in the URL's query string: every filter, the map layers and the table's
 // sort, so a view can be shared and a reload restores it.
 export const FILTERS = ['bloc', 'country', 'admin1', 'from', 'to', 'category', 'actor', 'source', 'precision',
@@ -19,6 +21,8 @@ export function toQuery(state) {
     const v = state[k];
     if (v !== undefined && v !== null && v !== '' && v !== DEFAULTS[k]) q.set(k, v);
   }
+  const lang = urlLang();  // the link's language stays in it (the switch sets it)
+  if (lang) q.set('lang', lang);
   return q.toString();
 }
 
