@@ -18,6 +18,10 @@ def test_meta_describes_the_store_without_its_path(server, demo_home):
     assert {s["source"] for s in m["sources"]} == {"ucdp_ged", "ucdp_candidate"}
     ged = next(s for s in m["sources"] if s["source"] == "ucdp_ged")
     assert ged["events"] == 1000 and ged["first_date"].startswith("1989")
+    series = {x["series"]: x for x in m["series"]}
+    assert set(series) == {"views_cm", "ged_cm_251"} and series["ged_cm_251"]["source"] == "series:ged_cm_251"
+    assert series["ged_cm_251"]["first"] == "1989-01-01" and series["ged_cm_251"]["last"] == "2024-12-01"
+    assert series["ged_cm_251"]["units"] == 119 and series["views_cm"]["sample"] is False
     assert "MLI" in m["countries"] and {"AES", "ECOWAS", "G5_SAHEL"} <= {b["id"] for b in m["blocs"]}
     assert {a["source"] for a in m["attribution"]} == {"UCDP", "GeoNames", "geoBoundaries", "Natural Earth"}
 

@@ -44,6 +44,21 @@ class SourceCoverage(BaseModel):
     events: int
 
 
+class SeriesInfo(BaseModel):
+    series: str
+    source: str  # what to pass as source= to /trend and /aggregate
+    snapshot: int
+    file: str | None
+    sha256: str | None
+    vintage: str | None
+    period_kind: str | None
+    measures: list[str]
+    units: int
+    first: str | None
+    last: str | None
+    sample: bool
+
+
 class Attribution(BaseModel):
     source: str
     text: str
@@ -67,6 +82,7 @@ class MetaOut(BaseModel):
     latest_snapshot: int | None
     snapshots: int
     sources: list[SourceCoverage]
+    series: list[SeriesInfo]
     countries: list[str]
     blocs: list[BlocBrief]
     attribution: list[Attribution]

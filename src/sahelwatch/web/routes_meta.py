@@ -33,7 +33,8 @@ SNAPSHOT_FIELDS = ("id", "time", "kind", "source", "file", "sha256", "release", 
 
 @router.get("/meta", response_model=MetaOut, responses=ERRORS)
 def meta(request: Request):
-    """Version, mode (ACLED licence mode, write token), sources with coverage, countries, blocs, credits."""
+    """Version, mode (ACLED licence mode, write token), event sources with coverage, unit-period series
+    (pass ``source`` to /trend and /aggregate), countries, blocs, credits."""
     from ..domain.version import __version__
 
     ctx = context(request)
@@ -44,11 +45,12 @@ def meta(request: Request):
     with _lock:
         hit = _store_facts.get(ctx.home)
     if hit is not None and hit[0] == key:
-        sources, countries = hit[1]
+        sources, countries, series = hit[1]
     else:
         sources, countries = _facts(obs, snaps)
+        series = _series(obs)
         with _lock:
-            _store_facts[ctx.home] = (key, (sources, countries))
+            _store_facts[ctx.home] = (key, (sources, countries, series))
     blocs = [{"id": o.id, "name": o.name, "name_fr": o.name_fr, "kind": o.kind} for o in obs.blocs.organisations()]
     attribution = ATTRIBUTION + ([ACLED_ATTRIBUTION] if mode != "none" else [])
     return json_response({
@@ -56,12 +58,12 @@ def meta(request: Request):
         "acled_notice": ACLED_NOTICE if mode == "aggregates" else None,
         "write_enabled": ctx.write_token is not None, "private": ctx.private,
         "latest_snapshot": max((s.id for s in snaps), default=None), "snapshots": len(snaps),
-        "sources": sources, "countries": countries, "blocs": blocs, "attribution": attribution,
+        "sources": sources, "series": series, "countries": countries, "blocs": blocs, "attribution": attribution,
         "limits": {"page_max": MAX_PAGE, "upload_max_bytes": ctx.max_upload_bytes},
     })
 
 
-#: sources and countries per store state: a snapshot never changes, so they are computed
+#: sources, countries and series per store state: a snapshot never changes, so they are computed
 #: once per set of snapshots (the page asks for /meta on every load)
 _store_facts: dict = {}
 _lock = threading.Lock()
@@ -81,6 +83,14 @@ def _facts(obs, snaps) -> tuple[list, list]:
             sources.append({"source": src, "first_date": first.isoformat() if first else None,
                             "last_date": last.isoformat() if last else None, "events": counts[src]})
     return sources, countries
+
+
+SERIES_FIELDS = ("series", "source", "snapshot", "file", "sha256", "vintage", "period_kind", "measures", "units",
+                 "first", "last", "sample")
+
+
+def _series(obs) -> list[dict]:
+    return [{k: s.get(k) for k in SERIES_FIELDS} for s in obs.series.list()]
 
 
 @router.get("/snapshots", response_model=TableOut, responses=ERRORS)
