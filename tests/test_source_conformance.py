@@ -116,6 +116,19 @@ def test_another_format_is_refused_without_a_snapshot(case, tmp_path):
     assert obs.snapshots() == []
 
 
+def test_a_header_without_rows_is_refused_without_a_snapshot(case, tmp_path):
+    obs, kind, path, opts, _ = case
+    obs.ingest(kind, path, **opts)
+    before = [(s.id, s.sha256) for s in obs.snapshots()]
+    empty = tmp_path / ("empty-" + path.name)
+    with path.open(encoding="utf-8-sig", newline="") as f:
+        empty.write_text(f.readline(), encoding="utf-8")
+    with pytest.raises(SourceFormatError, match="a header and no data rows: nothing to ingest"):
+        obs.ingest(kind, empty, **opts)
+    assert [(s.id, s.sha256) for s in obs.snapshots()] == before
+    assert not any((obs.home / "staging").iterdir())
+
+
 def test_export_in_the_source_format_gives_the_file_back(case, tmp_path):
     obs, kind, path, opts, _ = case
     obs.ingest(kind, path, **opts)

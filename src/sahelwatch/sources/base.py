@@ -112,6 +112,8 @@ def stream(csv_path: Path, header: list[str], transform, parsed_ref: list) -> It
             continue
         if parsed_ref and raw.encoding != "utf-8":
             parsed_ref[0].encoding = raw.encoding
+        if not raw.frame.height and not raw.problems:
+            continue  # a header and no rows: nothing to transform (the ingest says so)
         accepted, found = transform(raw)
         yield Batch(accepted=accepted, problems=problem_frame(raw, found, header), rows_read=raw.rows_read)
 

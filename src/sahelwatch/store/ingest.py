@@ -230,6 +230,9 @@ def _stage(parsed, job: Path, snap_id: int, progress: Progress | None) -> Staged
             keys.append(acc.select(KEY_COLUMNS))
         if not restart:
             break
+    if not read and not problems:
+        raise SourceFormatError(str(parsed.path), "a header and no data rows: nothing to ingest "
+                                "(the store is unchanged)")
     key_schema = ({"source": pl.String, "source_event_id": pl.String, "source_release": pl.String,
                    "source_row": pl.Int64} if parsed.kind == "deletions"
                   else {c: sch[c] for c in KEY_COLUMNS})
