@@ -3,18 +3,19 @@ import { apiUrl, getJSON } from './api.js';
 import { barSpec, compareSpec, drawVegaLite, embed, empty, timeSpec } from './charts.js';
 import { $, blocName, clearError, el, showError, startCommon } from './common.js';
 import * as I from './i18n.js';
-import { DashMap, renderLegend } from './map.js';
+import { DashMap, loadMapLibre, renderLegend } from './map.js';
 import { aggFilters, eventFilters, readState, writeState } from './state.js';
 import { renderAlerts, renderEvents, renderIndicators } from './tables.js';
 
 const CATEGORIES = ['battle', 'explosion_remote', 'violence_against_civilians', 'protest', 'riot', 'strategic'];
 const COMPARE = ['AES', 'G5_SAHEL', 'EAC'];
-const hook = { ready: false, renders: 0, errors: [], map: null };
+const hook = { ready: false, renders: 0, errors: [], map: null, marks: {} };  // marks: ms since navigation
 window.sahelwatch = hook;  // the browser tests' hook (no inline script: exposed from here)
 
 let meta = null;
 let state = null;
 let dmap = null;
+let mapReady = Promise.resolve();  // the map's style and shapes loaded (the view's data load meanwhile)
 const cache = {};          // last data, to re-render on a language switch without refetching
 let eventsCursor = null;
 let generation = 0;
@@ -353,6 +354,7 @@ function drawNumbers() {
 }
 
 async function drawMap(zoom) {
+  await mapReady;
   if (!dmap || !dmap.ready) return;
   const rows = cache.main ? cache.main.rows : [];
   const byAdmin = {};
@@ -459,6 +461,7 @@ async function refresh({ zoom = false } = {}) {
     await loadMembers();
     await loadMain(gen);
     if (gen !== generation) return;
+    if (hook.marks.data === undefined) hook.marks.data = performance.now();
     fillSlider();
     drawNumbers();
     drawDownloads();
@@ -484,26 +487,32 @@ async function refresh({ zoom = false } = {}) {
   document.body.dataset.ready = '1';
 }
 
+async function makeMap() {
+  dmap = await DashMap.create($('#map'), {
+    onSelect: ({ admin1: code, country }) => {
+      if (!state.country) { $('#f-country').value = country; state.country = country; fillAdmin(); }
+      $('#f-admin1').value = code;
+      onFilterChange();
+    },
+  });
+  hook.map = dmap.map;
+  hook.dmap = dmap;
+}
+
 async function main() {
   try {
-    // the map, its shapes and the store's metadata load side by side
+    // the store's metadata, the language, the map's shapes and its library load side by side
+    loadMapLibre();
+    const common = startCommon();
     const shapes = Promise.all([
       getJSON('/places/admin', { level: 1 }),
       getJSON('/places/admin', { level: 0 }).catch(() => null),
       getJSON('/snapshots').catch(() => ({ rows: [] })),
     ]);
-    dmap = new DashMap($('#map'), {
-      onSelect: ({ admin1: code, country }) => {
-        if (!state.country) { $('#f-country').value = country; state.country = country; fillAdmin(); }
-        $('#f-admin1').value = code;
-        onFilterChange();
-      },
-    });
-    hook.map = dmap.map;
-    hook.dmap = dmap;
-    meta = await startCommon();
+    meta = await common;
     hook.meta = meta;
     const [admin1, admin0, snaps] = await shapes;
+    hook.marks.shapes = performance.now();
     cache.admin1 = admin1; cache.admin0 = admin0 || { type: 'FeatureCollection', features: [] }; cache.snapshots = snaps.rows;
     state = readState();
     state.source = state.source || defaultSource();
@@ -511,7 +520,9 @@ async function main() {
     fillForm();
     setForm();
     bindForm();
-    await dmap.init(cache.admin1, cache.admin0);
+    // Making the map (a WebGL context) holds the page's thread for a while: it waits one turn,
+    // so the view's data requests are on the wire first and the two overlap.
+    mapReady = new Promise((r) => setTimeout(r, 0)).then(makeMap).then(() => dmap.init(cache.admin1, cache.admin0)).then(() => { hook.marks.map_init = performance.now(); });
     await refresh({ zoom: !!(state.country || state.bloc) });
   } catch (e) {
     hook.errors.push(String(e.message || e));

@@ -86,14 +86,24 @@ export function apply(root) {
   for (const el of root.querySelectorAll('[data-i18n-aria]')) el.setAttribute('aria-label', t(el.dataset.i18nAria));
 }
 
+// Building an Intl formatter costs far more than using one (the map's tooltips and the
+// tables format thousands of numbers): one per locale and options, kept.
+const formatters = new Map();
+function formatter(Kind, opts) {
+  const key = `${Kind.name}|${locale()}|${JSON.stringify(opts)}`;
+  let f = formatters.get(key);
+  if (!f) { f = new Kind(locale(), opts); formatters.set(key, f); }
+  return f;
+}
+
 export function fmtNum(x, digits = 1) {
   if (x === null || x === undefined || x === '' || Number.isNaN(Number(x))) return '–';
-  return new Intl.NumberFormat(locale(), { maximumFractionDigits: digits }).format(Number(x));
+  return formatter(Intl.NumberFormat, { maximumFractionDigits: digits }).format(Number(x));
 }
 
 export function fmtPct(x, digits = 0) {
   if (x === null || x === undefined || Number.isNaN(Number(x))) return '–';
-  return new Intl.NumberFormat(locale(), { style: 'percent', maximumFractionDigits: digits }).format(Number(x));
+  return formatter(Intl.NumberFormat, { style: 'percent', maximumFractionDigits: digits }).format(Number(x));
 }
 
 function asDate(iso) {
@@ -112,7 +122,7 @@ export function fmtDate(iso) {
   const opts = { timeZone: 'UTC', year: 'numeric' };
   if (kind !== 'year') opts.month = 'long';
   if (kind === 'day') opts.day = 'numeric';
-  return new Intl.DateTimeFormat(locale(), opts).format(d);
+  return formatter(Intl.DateTimeFormat, opts).format(d);
 }
 
 // d3-format / d3-time-format locales for Vega, so chart axes follow the language too.

@@ -1,8 +1,16 @@
 // The map: MapLibre GL JS with a style built here from our own GeoJSON — no remote style,
 // tiles, glyphs or sprites, so it draws with the network unplugged. No symbol layers (they
 // need glyphs): cluster sizes are circle radii, labels live in the HTML legend and popups.
-import * as maplibregl from '../vendor/maplibre/maplibre-gl.mjs';
 import { fmtNum, t, term } from './i18n.js';
+
+// MapLibre (~800 kB) is imported on demand: the page's first requests (metadata, shapes, the
+// view's data) need not wait for the library to be parsed. loadMapLibre() starts it early.
+let maplibregl = null;
+let loading = null;
+export function loadMapLibre() {
+  loading = loading || import('../vendor/maplibre/maplibre-gl.mjs').then((m) => { maplibregl = m; return m; });
+  return loading;
+}
 
 const EMPTY = { type: 'FeatureCollection', features: [] };
 const COLORS = ['#fff5eb', '#fdd0a2', '#fdae6b', '#fd8d3c', '#e6550d', '#a63603'];
@@ -32,6 +40,12 @@ function stepExpr(prop, bks, colors) {
 }
 
 export class DashMap {
+  // a map needs the library loaded: await loadMapLibre() first (DashMap.create does)
+  static async create(container, options) {
+    await loadMapLibre();
+    return new DashMap(container, options);
+  }
+
   constructor(container, { onSelect } = {}) {
     this.onSelect = onSelect || (() => {});
     this.admin = EMPTY;       // basemap: admin1 polygons (our own boundaries)
