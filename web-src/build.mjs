@@ -13,7 +13,6 @@ const nm = join(here, 'node_modules');
 rmSync(out, { recursive: true, force: true });
 mkdirSync(join(out, 'maplibre'), { recursive: true });
 mkdirSync(join(out, 'vega'), { recursive: true });
-mkdirSync(join(out, 'htmx'), { recursive: true });
 
 // MapLibre GL JS ships ES modules: the main module loads its worker module by a URL
 // relative to itself, so both files sit side by side unchanged.
@@ -23,9 +22,6 @@ for (const f of ['maplibre-gl.mjs', 'maplibre-gl-worker.mjs', 'maplibre-gl.css']
   writeFileSync(join(out, 'maplibre', f), text.replace(/\n\/[/*]# sourceMappingURL=\S+\s*$/, '\n'));
 }
 copyFileSync(join(nm, 'maplibre-gl', 'LICENSE.txt'), join(out, 'maplibre', 'LICENSE.txt'));
-
-copyFileSync(join(nm, 'htmx.org', 'dist', 'htmx.min.js'), join(out, 'htmx', 'htmx.min.js'));
-copyFileSync(join(nm, 'htmx.org', 'LICENSE'), join(out, 'htmx', 'LICENSE'));
 
 await build({
   entryPoints: [join(here, 'vega-entry.js')],
