@@ -113,6 +113,22 @@ def test_french_brief_uses_french_typography(aes_fr):
     assert f"— instantané {DEMO_LAST}{NNBSP}; <span class=\"labels\">événements, AES, 2023-10{NNBSP}; morts" in html
 
 
+def test_french_brief_carries_the_analytics_notes_in_french(aes_en, aes_fr):
+    en, fr = aes_en.html(), aes_fr.html()
+    # the same notes, each in its language: the English text never reaches the French brief
+    pairs = (("UCDP Candidate events are preliminary", "les événements UCDP Candidate sont provisoires"),
+             ("no ingested UCDP release covers 2023-01, 2023-02", "aucune version UCDP intégrée ne couvre 2023-01, "
+                                                                 "2023-02"),
+             ("the store holds no event from these sources in 6 of the 13 months up to 2023-10-31",
+              "la base ne contient aucun événement de ces sources pour 6 des 13 mois jusqu'au 2023-10-31"),
+             ("as-coded: every event at its given coordinates", "telle que codée"),
+             ("DejaVu Sans fonts", "polices DejaVu Sans"))
+    for e, f in pairs:
+        assert e in en and e not in fr and f.replace("'", "&#x27;") in fr.replace("&#39;", "&#x27;"), e
+    # an HTML entity keeps its ';' (French spacing goes before a real semicolon only)
+    assert "Sundberg &amp; Melander" in fr and f"&amp{NNBSP};" not in fr
+
+
 def test_comparisons_say_why_there_is_none(aes_en, aes_fr):
     # September 2023: no ingested UCDP release covers it; October 2022: only the GED sample
     assert aes_en.data.coverage["2023-09"].status == "none"

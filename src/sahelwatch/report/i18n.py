@@ -86,11 +86,13 @@ def typography(text: str, lang: str) -> str:
     """
     if lang != "fr":
         return text
+    # HTML entities (&amp;) end in ';' too: hidden while spacing, put back after
+    text = re.sub(r"&(#?\w+);", "\x00\\1\x01", text)
     text = re.sub(r"[ \u00a0\u202f]*([;!?])(?=\s|$|<)", NNBSP + r"\1", text)
     text = re.sub(r"(?<=[\w»)\]>])[ \u00a0\u202f]*:(?=\s|$|<)", NNBSP + ":", text)
     text = re.sub(r"«[ \u00a0\u202f]*", "«" + NNBSP, text)
     text = re.sub(r"[ \u00a0\u202f]*»", NNBSP + "»", text)
-    return text
+    return re.sub("\x00(#?\\w+)\x01", r"&\1;", text)
 
 
 # -- fixed words --------------------------------------------------------------------------------

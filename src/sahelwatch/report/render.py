@@ -10,6 +10,7 @@ import datetime as dt
 from html import escape
 from pathlib import Path
 
+from .analytics_fr import translate
 from .i18n import NNBSP, date_text, num, typography, w
 from .prose import Writer
 
@@ -158,7 +159,8 @@ def _alerts(data, wr: Writer) -> str:
         more = len(data.alerts) - 8
         body += f'<p class="note">+{num(more, lang)} …</p>'
     if data.alert_caveats:
-        body += "".join(f'<p class="note">{escape(c)}</p>' for c in data.alert_caveats)
+        body += "".join(f'<p class="note">{typography(escape(translate(c, lang)), lang)}</p>'
+                        for c in data.alert_caveats)
     body += f'<h3>{typography(escape(w("alerts_past", lang)), lang)}</h3>' + "".join(wr.alert_scores())
     return body
 
@@ -215,13 +217,16 @@ def _bloc(data, wr: Writer) -> str:
     html = wr.p((f"Member of: {blocs or '—'}." if en else f"Membre de : {blocs or '—'}."))
     coups = info.get("coups", [])
     if coups:
-        html += "<ul>" + "".join(f'<li><time>{escape(c["date"])}</time> — coup: {escape(str(c["leader"] or ""))} '
-                                 f'(<a href="{escape(c["source"])}">source</a>)</li>' for c in coups) + "</ul>"
+        word = "coup" if en else "coup d'État"
+        html += "<ul>" + "".join(f'<li><time>{escape(c["date"])}</time> — {typography(escape(word + ":"), lang)} '
+                                 f'{escape(str(c["leader"] or ""))} (<a href="{escape(c["source"])}">source</a>)</li>'
+                                 for c in coups) + "</ul>"
     return html
 
 
 def _data(data, wr: Writer) -> str:
-    en = data.lang == "en"
+    lang = data.lang
+    en = lang == "en"
     rows = [[str(s.id), escape(s.source), escape(str(s.release or "")), escape(Path(str(s.file)).name),
              f"<code>{escape(s.sha256[:12])}</code>", escape(str(s.time)[:19])] for s in data.snapshots]
     html = _table(["snapshot", "source", "release" if en else "version", "file" if en else "fichier", "sha256",
@@ -229,20 +234,23 @@ def _data(data, wr: Writer) -> str:
     m = data.meta or {}
     items = []
     if m.get("precision_rule"):
-        items.append(("Precision policy" if en else "Règle de précision", m["precision_rule"]))
+        items.append(("Precision policy" if en else "Règle de précision", translate(m["precision_rule"], lang)))
     if data.unit.membership:
         items.append(("Membership" if en else "Appartenance", data.unit.membership))
     for wmsg in data.warnings:
-        items.append(("Caveat" if en else "Réserve", wmsg))
+        items.append(("Caveat" if en else "Réserve", translate(wmsg, lang)))
     if data.family == "acled" or any(s.source == "acled" for s in data.all_snapshots):
         items.append(("ACLED", ACLED_ATTRIBUTION))
     if data.family == "ucdp":
         items.append(("UCDP", UCDP_CREDIT))
     items.append(("Boundaries" if en else "Limites", "geoBoundaries CGAZ (CC BY 4.0): Runfola et al. (2020), "
-                  "PLoS ONE 15(4): e0231866; country outlines: Natural Earth (public domain)."))
-    items.append(("Fonts" if en else "Polices", FONT_CREDIT))
+                  "PLoS ONE 15(4): e0231866; country outlines: Natural Earth (public domain)." if en else
+                  "geoBoundaries CGAZ (CC BY 4.0) : Runfola et al. (2020), PLoS ONE 15(4) : e0231866 ; "
+                  "contours des pays : Natural Earth (domaine public)."))
+    items.append(("Fonts" if en else "Polices", translate(FONT_CREDIT, lang)))
     items.append(("Regenerate" if en else "Régénérer", f"<code>{escape(data.regenerate)}</code>"))
-    html += "<dl>" + "".join(f"<dt>{escape(k)}</dt><dd>{v if k in ('Regenerate', 'Régénérer') else escape(v)}</dd>"
+    keep = ("Regenerate", "Régénérer")  # already HTML
+    html += "<dl>" + "".join(f"<dt>{escape(k)}</dt><dd>{v if k in keep else typography(escape(v), lang)}</dd>"
                              for k, v in items) + "</dl>"
     return html
 
