@@ -205,6 +205,17 @@ def test_private_mode_shows_acled_rows(browser, acled_home):
         s.stop()
 
 
+def test_a_bloc_view_lists_its_members_events_and_alerts_only(tab, demo_obs):
+    page = tab.open("/?bloc=AES")
+    members = {"MLI", "BFA", "NER"}
+    want = demo_obs.alerts(unit="admin1", source="ucdp_ged,ucdp_candidate", country="MLI,BFA,NER").to_polars()
+    rows = page.eval_on_selector_all("#alerts tbody tr", "trs => trs.map(t => t.dataset.country)")
+    assert len(rows) == min(12, want.height) > 0 and set(rows) <= members
+    keys = set(page.eval_on_selector_all("#events tbody tr", "trs => trs.map(t => t.dataset.key)"))
+    aes = demo_obs.events(bloc="AES", source="ucdp_ged,ucdp_candidate").to_polars()
+    assert keys and keys <= set(aes["event_key"]) and as_int(kpi(page, "events")) == aes.height
+
+
 def test_bloc_page_members_on_a_date_with_sources(browser, web, screenshots):
     for lang, locale in (("en", "en-GB"), ("fr", "fr-FR")):
         t = Tab(browser, web.url, locale=locale)

@@ -279,8 +279,10 @@ async function loadEvents(cursor) {
 
 async function loadSide(gen) {
   const src = state.source || defaultSource();
-  const unitCountry = state.country || undefined;
-  const jobs = [
+  // alerts and indicators of the view's countries: the chosen ones, else the bloc's members
+  const unitCountry = state.country || (state.bloc ? (cache.members || []).join(',') : '') || undefined;
+  const none = state.bloc && !unitCountry;  // a bloc with no member at that date: nothing to show
+  const jobs = none ? [Promise.resolve().then(() => { cache.alerts = { rows: [] }; cache.indicators = { rows: [] }; })] : [
     getJSON('/alerts', { unit: 'admin1', country: unitCountry, source: src, as_of: state.as_of }).then((r) => { cache.alerts = r; }).catch((e) => { cache.alerts = { rows: [], error: e }; }),
     getJSON('/indicators', { unit: 'country', country: unitCountry, source: src, as_of: state.as_of }).then((r) => { cache.indicators = r; }).catch((e) => { cache.indicators = { rows: [], error: e }; }),
   ];

@@ -33,7 +33,7 @@ export function renderAlerts(res) {
   }
   const fr = I.currentLang() === 'fr';
   const top = [...rows].sort((a, b) => (b.probability || 0) - (a.probability || 0)).slice(0, 12);
-  tb.replaceChildren(...top.map((r) => el('tr', {},
+  tb.replaceChildren(...top.map((r) => el('tr', { 'data-country': r.country_iso3 || '' },
     el('td', { text: (fr ? r.question_fr : r.question_en) || r.question || '' }),
     el('td', { class: 'num', text: I.fmtPct(r.probability, 0) }),
     el('td', { text: I.fmtDate(r.resolution_date || r.resolves_on) }),
