@@ -120,6 +120,15 @@ def test_trend_answers_in_english_and_french(server, demo_obs):
     assert fr["answer"][0].startswith("Dans cet échantillon, Mali : 2023-10 est un record")
     y = server.get("/api/v1/trend", params={"country": "NGA", "period": "year", "lang": "fr"}).json()
     assert "5 morts (estimation centrale), rang 7 sur 34 années complètes" in y["answer"][0]
+    # every caveat in the language asked, the same notes with the same values
+    assert len(fr["caveats"]) == len(en["caveats"]) >= 4
+    assert any(c.startswith("UCDP Candidate events are preliminary") for c in en["caveats"])
+    assert any(c.startswith("les événements UCDP Candidate sont provisoires") for c in fr["caveats"])
+    slope_en = next(c for c in en["caveats"] if c.startswith("slope over the last"))
+    slope_fr = next(c for c in fr["caveats"] if c.startswith("pente sur les"))
+    phi = slope_en.split("dispersion phi = ")[1].split(";")[0]
+    assert f"dispersion phi = {phi.replace('.', ',')} ;" in slope_fr
+    assert not set(en["caveats"]) & set(fr["caveats"]), "no English note left in the French answer"
 
 
 def test_a_long_series_answers_for_the_aes_over_36_years(server):

@@ -10,7 +10,7 @@ import datetime as dt
 from html import escape
 from pathlib import Path
 
-from .analytics_fr import translate
+from ..analytics.notes_fr import translate
 from .i18n import NNBSP, date_text, num, typography, w
 from .prose import Writer
 

@@ -35,6 +35,7 @@ class PageOut(TableOut):
 class TrendOut(TableOut):
     series: list[dict[str, Any]]
     answer: list[str]
+    caveats: list[str]
 
 
 class SourceCoverage(BaseModel):

@@ -69,7 +69,8 @@ def trend(request: Request, f: Filters = Depends(filters),
           lang: Literal["en", "fr"] = "en",
           format: str | None = Query(None, max_length=10, description="json (default), csv or parquet: the "
                                      "series (one row per unit and period) for csv/parquet")):
-    """Record, change and slope per series, the values (``series``) and the answer in words (``lang``)."""
+    """Record, change and slope per series, the values (``series``), the answer in words and every caveat
+    (``caveats``), both in ``lang``."""
     fmt = pick(format, request.headers.get("accept"), allowed=("json", "csv", "parquet"))
     _bounded(period, f)
     res = context(request).obs().trend(
@@ -81,5 +82,11 @@ def trend(request: Request, f: Filters = Depends(filters),
     summary = rows(res.to_polars())
     if fmt != "json":
         return table_response(res.series.to_polars(), res.meta, fmt, f"trend-{measure}-{period}")
+    from ..analytics.notes_fr import translate
+
+    notes = [*res.meta.get("caveats", []), *res.meta.get("warnings", []),
+             *(c for r in summary for c in (r.get("caveats") or []))]
     return json_response({"rows": summary, "series": rows(res.series.to_polars()),
-                          "answer": [r.get(f"answer_{lang}") for r in summary], "meta": res.meta | {"lang": lang}})
+                          "answer": [r.get(f"answer_{lang}") for r in summary],
+                          "caveats": [translate(str(c), lang) for c in dict.fromkeys(notes)],
+                          "meta": res.meta | {"lang": lang}})

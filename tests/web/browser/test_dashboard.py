@@ -128,6 +128,9 @@ def test_a_link_carries_its_language(browser, web):
         page = t.open("/?lang=fr&country=MLI")
         assert page.inner_text("[data-i18n='kpi.events']") == "Événements", "?lang=fr wins over the browser"
         assert page.evaluate("document.documentElement.lang") == "fr"
+        caveats = page.inner_text("#trend-caveats")
+        assert "pente sur les 36 dernières périodes" in caveats and "ged_cm_251 : dérivé de UCDP GED 25.1" in caveats
+        assert "slope over" not in caveats and "third-party" not in caveats
         t.settle(lambda: page.select_option("#f-category", "battle"))
         q = parse_qs(urlsplit(page.url).query)
         assert q["lang"] == ["fr"] and q["category"] == ["battle"], "a filter change keeps the link's language"
@@ -139,6 +142,8 @@ def test_a_link_carries_its_language(browser, web):
         t.close()
     t = Tab(browser, web.url, locale="en-GB")
     try:
+        page = t.open("/?lang=fr&bloc=AES")
+        assert page.inner_text("#bloc-rule").startswith("règle d'appartenance « dynamic »")
         page = t.open("/bloc/AES?lang=fr")
         assert page.evaluate("document.documentElement.lang") == "fr"
         assert page.inner_text("[data-i18n='nav.dashboard']") == "Tableau de bord"
