@@ -1,6 +1,6 @@
 """HTTP API latency under load: 1,000,000 generated events, 8 concurrent clients for 30 s.
 
-    PYTHONPATH=src python bench/bench_api.py [--seconds 30] [--clients 8]
+    PYTHONPATH=src python bench/bench_api.py [--seconds 30] [--clients 8] [--workers 1]
 
 Builds (once; cached under /tmp) a store of 1,000,000 generated ACLED-format events, starts
 ``sahelwatch serve --private`` on 127.0.0.1 in its own process (``--private``: the rows are
@@ -13,7 +13,8 @@ client (httpx.AsyncClient, one connection per client) that cycles through three 
 
 The floor is the same calls made in-process in the same run (the Observatory call plus the
 same JSON serialisation), once one at a time and once from 8 threads. The server's RSS is
-sampled every second of the measured run, after 10 s of the same load as warm-up (every
+sampled every second of the measured run (summed over the worker processes with
+``--workers``), after 10 s of the same load as warm-up (every
 worker thread opens its store and caches then): growth = last 5 s vs first 5 s.
 """
 
@@ -132,7 +133,8 @@ def rss_sampler(pid: int, out: list[tuple[float, int]], stop: threading.Event) -
     p = psutil.Process(pid)
     t0 = time.monotonic()
     while not stop.is_set():
-        out.append((time.monotonic() - t0, p.memory_info().rss))
+        procs = [p] + p.children(recursive=True)  # with --workers: the supervisor and its workers
+        out.append((time.monotonic() - t0, sum(q.memory_info().rss for q in procs if q.is_running())))
         stop.wait(1.0)
 
 
@@ -145,6 +147,7 @@ def main() -> None:
     ap.add_argument("--seconds", type=float, default=30)
     ap.add_argument("--clients", type=int, default=8)
     ap.add_argument("--port", type=int, default=8765)
+    ap.add_argument("--workers", type=int, default=1, help="server processes (sahelwatch serve --workers)")
     a = ap.parse_args()
     build()
     import httpx
@@ -153,7 +156,7 @@ def main() -> None:
 
     env = dict(os.environ, PYTHONPATH=str(Path(__file__).parents[1] / "src"))
     srv = subprocess.Popen([sys.executable, "-m", "sahelwatch.cli.main", "serve", "--home", str(HOME), "--port",
-                            str(a.port), "--private"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+                            str(a.port), "--private", "--workers", str(a.workers)], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     url = f"http://127.0.0.1:{a.port}"
     try:
         for _ in range(300):
@@ -190,7 +193,7 @@ def main() -> None:
     first = [r for t, r in samples if t <= 5]
     last = [r for t, r in samples if t >= samples[-1][0] - 5]
     growth = (sum(last) / len(last)) / (sum(first) / len(first)) - 1
-    res = {"load_avg_1m_start": load0, "events_in_store": ROWS, "clients": a.clients, "seconds": round(wall, 1), "requests": n,
+    res = {"load_avg_1m_start": load0, "events_in_store": ROWS, "clients": a.clients, "workers": a.workers, "seconds": round(wall, 1), "requests": n,
            "errors": errors, "throughput_rps": round(n / wall, 1), "http": summary(http),
            "floor_sequential": summary(seq), f"floor_{a.clients}_threads": summary(par),
            "rss_mb_start": round(first[0] / 2**20, 1), "rss_mb_end": round(samples[-1][1] / 2**20, 1),

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import click
 
 from ._common import friendly, home_option
@@ -17,8 +19,10 @@ from ._common import friendly, home_option
 @click.option("--write-token-file", type=click.Path(dir_okay=False),
               help="File holding the token that enables POST /api/v1/ingest (chmod 600).")
 @click.option("--max-upload-mb", type=float, default=200, show_default=True, help="Largest upload accepted.")
+@click.option("--workers", type=click.IntRange(1, 64), default=1, show_default=True,
+              help="Server processes (more serve more concurrent users on more cores; each holds its own caches).")
 @friendly
-def serve_cmd(home, host, port, private, write_token_file, max_upload_mb):
+def serve_cmd(home, host, port, private, write_token_file, max_upload_mb, workers):
     """Serve the dashboard and the JSON API (read-only unless a write token is given)."""
     from ..web import server
 
@@ -31,8 +35,13 @@ def serve_cmd(home, host, port, private, write_token_file, max_upload_mb):
     if not server.is_loopback_host(host):
         click.echo(f"Warning: {host} is reachable from other machines; the API is read-only"
                    + ("" if not write_token_file else " except for token holders") + ".", err=True)
+    if workers > 1:
+        click.echo(f"{workers} worker processes.")
     click.echo("Press Ctrl+C to stop.")
-    server.serve(app, host, port)
+    server.serve(app, host, port, workers=workers,
+                 options={"home": str(ctx.home), "private": private,
+                          "write_token_file": str(Path(write_token_file).resolve()) if write_token_file else None,
+                          "max_upload_mb": max_upload_mb})
 
 
 COMMANDS = [serve_cmd]

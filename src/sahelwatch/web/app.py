@@ -18,12 +18,15 @@ ROUTE_MODULES = ("routes_meta", "routes_cube", "routes_events", "routes_warning"
                  "routes_places", "routes_write", "routes_brief")
 
 
-def create_app(home, *, private: bool = False, write_token: str | None = None, max_upload_mb: float = 200):
+def create_app(home, *, private: bool = False, write_token: str | None = None, max_upload_mb: float = 200,
+               secret: bytes | None = None):
     """The app over the store at ``home`` (which must exist: ``sahelwatch init`` or ``demo``).
 
     ``private``: show ACLED event rows (one user on this machine; the server refuses a
     non-loopback host). ``write_token``: enables ``POST /api/v1/ingest`` for requests
     carrying ``Authorization: Bearer <token>``; without it the API is read-only.
+    ``secret``: signs event cursors (default: new at each start); worker processes of one
+    server share it, so a cursor one gave is good at the others.
     """
     from fastapi import FastAPI
     from fastapi.staticfiles import StaticFiles
@@ -35,7 +38,7 @@ def create_app(home, *, private: bool = False, write_token: str | None = None, m
 
     home = Path(home).expanduser()
     ctx = WebContext(home=home, private=private, write_token=write_token or None,
-                     max_upload_bytes=int(max_upload_mb * 1024 * 1024))
+                     max_upload_bytes=int(max_upload_mb * 1024 * 1024), **({"secret": secret} if secret else {}))
     ctx.obs()  # fail now, with a clear error, if the store is missing or damaged
     @contextlib.asynccontextmanager
     async def lifespan(app):
