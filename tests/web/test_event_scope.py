@@ -102,3 +102,21 @@ def test_http_events_of_a_bloc_and_an_admin_area(server, demo_obs):
         assert 400 <= r.status_code < 500 and "error" in r.json(), params
         if code:
             assert r.json()["error"]["code"] == code and "Traceback" not in r.text
+
+
+@pytest.mark.parametrize("rule", ["dynamic", "on:2025-06-01", "on:2016-03-15"])
+def test_bloc_spans_equal_the_month_by_month_membership_of_every_bloc(demo_obs, rule):
+    from sahelwatch.blocs.membership import membership_months
+
+    reg = demo_obs.blocs
+    start, end = dt.date(1990, 1, 1), dt.date(2026, 12, 31)
+    for org in reg.organisations():
+        mm = membership_months(reg, org.id, start, end, rule).filter(pl.col("member"))
+        want = set(mm.select("country_iso3", "month").iter_rows())
+        got = set()
+        for iso3, first, last in demo_obs._bloc_spans([org.id], rule, start, end):
+            m = first
+            while m <= last:
+                got.add((iso3, m))
+                m = (m.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+        assert got == want, (org.id, rule, sorted(got ^ want)[:5])
