@@ -123,7 +123,8 @@ class ForecastNamespace:
         st = _stored()
         spec = st.spec_of(result.history, model=result.model, params=result.params, seed=result.seed,
                           draws=int(result.draws.shape[2]), horizons=result.horizons, units=result.units["unit"])
-        f, new = st.save(self._obs.home, result, spec, caveats=caveats(self._obs, result.history),
+        en, fr = caveats(self._obs, result.history)
+        f, new = st.save(self._obs.home, result, spec, caveats=en, caveats_fr=fr,
                          fitted={"params": result.fitted_params})
         object.__setattr__(f, "new", new)
         return f

@@ -40,24 +40,27 @@ def gap_months(obs, as_of=None) -> set[int]:
     return {(a.year - 1980) * 12 + a.month for a, _ in gaps}
 
 
-def caveats(obs, history) -> list[str]:
-    """Plain-English caveats of a forecast fitted on ``history`` (a panel up to the origin)."""
+def caveats(obs, history) -> tuple[list[str], list[str]]:
+    """Caveats of a forecast fitted on ``history`` (a panel up to the origin), in English and French."""
     from ..store import samples
 
     m = history.meta
-    out = []
+    en, fr = [], []
     if m.get("source") != "store":
-        return out
+        return en, fr
     as_of = m.get("snapshot")
     fams = set(UCDP) if history.target in FATALITY_TARGETS else {"acled"}
     for f in samples.sample_files(obs.snapshots(), fams, as_of):
-        out.append(f"fitted on a sample: {f} (a sample's totals, not the countries')")
+        en.append(f"fitted on a sample: {f} (a sample's totals, not the countries')")
+        fr.append(f"ajustée sur un échantillon : {f} (les totaux d’un échantillon, non ceux des pays)")
     if history.target in FATALITY_TARGETS:
         gaps = sorted(g for g in gap_months(obs, as_of) if history.first_month <= g <= history.last_month)
         if gaps:
-            out.append(f"{len(gaps)} month(s) covered by no ingested UCDP release "
-                       f"({month_label(gaps[0])}..{month_label(gaps[-1])}) count as 0 in the panel")
-    return out
+            span = f"{month_label(gaps[0])}..{month_label(gaps[-1])}"
+            en.append(f"{len(gaps)} month(s) covered by no ingested UCDP release ({span}) count as 0 in the panel")
+            fr.append(f"{len(gaps)} mois couverts par aucune version UCDP intégrée ({span}) comptent pour 0 "
+                      "dans le panel")
+    return en, fr
 
 
 def observed(ns, f: StoredForecast, units, *, as_of=None) -> tuple[dict, int | None]:
@@ -103,7 +106,8 @@ def brief_rows(ns, f: StoredForecast, units, month_ids, *, as_of=None) -> list[d
                         "model": m["model"], "command": f.show_command(u), "snapshot": m["snapshot"],
                         "forecast": f.id, "origin": m["origin_month"], "source": m["source"],
                         "target_text": m.get("target_text"), "made_by": m["command"],
-                        "caveats": m.get("caveats", []), "observed": seen.get((u, mid)),
+                        "caveats": m.get("caveats", []), "caveats_fr": m.get("caveats_fr", []),
+                        "observed": seen.get((u, mid)),
                         "observed_snapshot": seen_snap})
     return out
 
@@ -140,6 +144,6 @@ def chart(ns, f: StoredForecast, unit: str, *, lang: str = "en", history_months:
                      "target_text": m.get("target_text"), "source": m["source"], "snapshot": m["snapshot"],
                      "origin": m["origin_month"], "months": m["months"], "draws": m["draws"], "seed": m["seed"],
                      "created": m["created"], "command": m["command"], "show_command": f.show_command(unit),
-                     "caveats": m.get("caveats", []), "citation": m.get("citation"),
+                     "caveats": m.get("caveats", []), "caveats_fr": m.get("caveats_fr", []), "citation": m.get("citation"),
                      "observed_snapshot": seen_snap, "observed_months": sum(r["observed"] is not None for r in rows),
                      "lang": lang}}

@@ -185,7 +185,7 @@ def _clear_stale(d: Path) -> None:
             pass
 
 
-def save(home, result, spec: dict, *, caveats=(), fitted: dict | None = None) -> tuple[StoredForecast, bool]:
+def save(home, result, spec: dict, *, caveats=(), caveats_fr=(), fitted: dict | None = None) -> tuple[StoredForecast, bool]:
     """Write ``result`` (a :class:`~.run.ForecastResult`) as a stored forecast; ``(forecast, created)``.
 
     ``created`` is False when the same forecast (same id) is already stored: it is left as it is."""
@@ -212,7 +212,7 @@ def save(home, result, spec: dict, *, caveats=(), fitted: dict | None = None) ->
             "origin_month": month_label(spec["origin"]),
             "months": [month_label(spec["origin"] + h) for h in spec["horizons"]],
             "units": spec["units"], "target_text": m.get("target_text"), "citation": m.get("citation"),
-            "caveats": list(caveats), "sahelwatch_version": __version__, "command": command_of(spec),
+            "caveats": list(caveats), "caveats_fr": list(caveats_fr), "sahelwatch_version": __version__, "command": command_of(spec),
             "files": {"draws": DRAWS, "summary": SUMMARY},
         }
         meta = {"forecast": fid, "level": spec["level"], "target": spec["target"], "model": spec["model"],

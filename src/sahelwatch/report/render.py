@@ -169,17 +169,9 @@ def _forecast(data, wr: Writer) -> str:
     if out is None or not out.available:
         why = out.reason[lang] if out is not None and out.reason else "—"
         return wr.p(escape(w("left_out", lang, why=why)) + ".")
-    rows = []
-    for i, r in enumerate(out.rows):
-        for k in ("median", "low", "high"):
-            data.figures.add(f"forecast.{i}.{k}", r[k], (f"forecast {k}, {r['unit']} {r['month']} ({r['measure']})",
-                                                         f"prévision {k}, {r['unit']} {r['month']} ({r['measure']})"),
-                             r["command"], r["snapshot"])
-        rows.append([escape(r["unit"]), escape(r["month"]), escape(r["measure"]), wr.fig(f"forecast.{i}.median"),
-                     f"{wr.fig(f'forecast.{i}.low')}–{wr.fig(f'forecast.{i}.high')}", escape(r["model"])])
-    head = ["", "", "", "median" if lang == "en" else "médiane",
-            "90% interval" if lang == "en" else "intervalle à 90 %", "model" if lang == "en" else "modèle"]
-    return _table(head, rows, "forecast")
+    from .forecast_section import render
+
+    return render(data, wr)
 
 
 def _bloc(data, wr: Writer) -> str:
