@@ -138,6 +138,14 @@ def chart(ns, f: StoredForecast, unit: str, *, lang: str = "en", history_months:
              "q05": r["q05"], "q25": r["q25"], "q50": r["q50"], "q75": r["q75"], "q95": r["q95"],
              "p_ge25": r["p_ge25"], "observed": seen.get((unit, r["month_id"]))} for r in summ.iter_rows(named=True)]
     name = summ["name"][0] if summ.height and summ["name"][0] else unit
+    if m["level"] == "cm":
+        from ..domain import countries as C
+        from ..domain.errors import UsageError
+
+        try:
+            name = C.name(unit, lang)
+        except UsageError:
+            pass  # a code outside the crosswalk keeps the forecast's own name
     spec = stored_fan_spec([h for h in history if h["covered"]], rows, lang=lang, title=f"{name} ({unit})")
     return {"rows": rows, "history": history, "vega_lite": spec,
             "meta": {"forecast": f.id, "unit": unit, "name": name, "model": m["model"], "target": m["target"],

@@ -175,7 +175,7 @@ def stored_fan_spec(history: list[dict], rows: list[dict], *, lang: str = "en", 
     since = [r for r in rows if r.get("observed") is not None]
     keys = ["seen", *(["since"] if since else []), "median", "i50", "i90"]
     colour = {"scale": {"domain": [w[k] for k in keys], "range": [FAN_COLOURS[k] for k in keys]},
-              "legend": {"title": None, "orient": "bottom", "columns": 3}}
+              "legend": {"title": None, "orient": "bottom", "columns": 2, "labelLimit": 260}}
     x = {"field": "month", "type": "temporal", "title": None, "axis": {"format": "%Y-%m", "labelAngle": 0}}
     y = {"type": "quantitative", "title": w["y"]}
     tip = [{"field": "month", "type": "temporal", "title": w["x"], "format": "%Y-%m"}]

@@ -37,6 +37,11 @@ class TrendOut(TableOut):
     answer: list[str]
 
 
+class ForecastOut(TableOut):
+    history: list[dict[str, Any]]
+    vega_lite: dict[str, Any]
+
+
 class SourceCoverage(BaseModel):
     source: str
     first_date: str | None
