@@ -25,7 +25,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..domain.errors import SahelwatchError, UsageError
+from ..domain.errors import SahelwatchError
 from .panel import month_label
 
 FOLDER = "forecasts"
