@@ -135,9 +135,10 @@ def render(data, wr) -> str:
     seen = any(r.get("observed") is not None for r in rows)
     table = []
     for i, r in enumerate(rows):
-        for k in ("median", "low", "high"):
-            data.figures.add(f"forecast.{i}.{k}", r[k], (f"forecast {k}, {r['unit']} {r['month']} ({r['measure']})",
-                                                         f"prévision {k}, {r['unit']} {r['month']} ({r['measure']})"),
+        for k, en, fr in (("median", "median", "médiane"), ("low", "5th percentile", "5e centile"),
+                          ("high", "95th percentile", "95e centile")):
+            data.figures.add(f"forecast.{i}.{k}", r[k], (f"forecast {en}, {r['unit']} {r['month']} ({r['measure']})",
+                                                         f"prévision, {fr}, {r['unit']} {r['month']} ({r['measure']})"),
                              r["command"], r["snapshot"])
         obs_cell = ""
         if r.get("observed") is not None:

@@ -7,6 +7,7 @@ declared by ``@font-face``, so it never depends on the fonts a machine has.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from html import escape
 from pathlib import Path
 
@@ -168,7 +169,9 @@ def _forecast(data, wr: Writer) -> str:
     out = data.forecast
     if out is None or not out.available:
         why = out.reason[lang] if out is not None and out.reason else "—"
-        return wr.p(escape(w("left_out", lang, why=why)) + ".")
+        # the months named are dates: in <time>, as everywhere in a brief
+        text = re.sub(r"\b(\d{4}-\d{2})\b", r'<time datetime="\1">\1</time>', escape(w("left_out", lang, why=why)))
+        return wr.p(text + ".")
     from .forecast_section import render
 
     return render(data, wr)
