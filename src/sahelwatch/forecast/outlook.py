@@ -46,7 +46,19 @@ def caveats(obs, history) -> tuple[list[str], list[str]]:
 
     m = history.meta
     en, fr = [], []
-    if m.get("source") != "store":
+    src = str(m.get("source") or "")
+    if src.startswith("series:"):
+        snap = next((s for s in obs.snapshots() if s.id == m.get("snapshot")), None)
+        end = str(getattr(snap, "coverage_end", "") or "")[:7]
+        if snap is not None and end > month_label(history.last_month):
+            # a release made after the origin, cut at it: the months up to then as revised since
+            en.append(f"fitted on {src} ({snap.release}, data to {end}) cut at the origin: the months up to "
+                      "the origin as that later release has them, revisions included, not as known then")
+            fr.append(f"ajustée sur {src} ({snap.release}, données jusqu’à {end}) coupée à l’origine : les mois "
+                      "jusqu’à l’origine tels que cette version ultérieure les donne, révisions comprises, non tels "
+                      "qu’on les connaissait alors")
+        return en, fr
+    if src != "store":
         return en, fr
     as_of = m.get("snapshot")
     fams = set(UCDP) if history.target in FATALITY_TARGETS else {"acled"}
