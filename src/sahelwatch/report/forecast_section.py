@@ -95,6 +95,7 @@ WORDS = {
                        "{snap}), à côté de ce qui avait été prévu."},
     "made_by": {"en": "Fitted again by", "fr": "Réajustée par"},
     "caveat": {"en": "Caveat", "fr": "Réserve"},
+    "cell": {"en": "median (90% interval)", "fr": "médiane (intervalle à 90\u202f%)"},
     "head": {"en": ["country", "month", "median", "90% interval", "observed since", "model"],
              "fr": ["pays", "mois", "médiane", "intervalle à 90\u202f%", "observé depuis", "modèle"]},
 }
@@ -133,36 +134,37 @@ def render(data, wr) -> str:
                                       id=first.get("forecast", "—"), snap=first["snapshot"])
     html = f'<p class="note">{typography(escape(WORDS["intro"][lang].format(origin=origin, what=what)), lang)}</p>'
     seen = any(r.get("observed") is not None for r in rows)
-    table = []
+    units = list(dict.fromkeys(r["unit"] for r in rows))
+    months = list(dict.fromkeys(r["month"] for r in rows))
+    cells: dict = {}
     for i, r in enumerate(rows):
         for k, en, fr in (("median", "median", "médiane"), ("low", "5th percentile", "5e centile"),
                           ("high", "95th percentile", "95e centile")):
             data.figures.add(f"forecast.{i}.{k}", r[k], (f"forecast {en}, {r['unit']} {r['month']} ({r['measure']})",
                                                          f"prévision, {fr}, {r['unit']} {r['month']} ({r['measure']})"),
                              r["command"], r["snapshot"])
-        obs_cell = ""
+        cell = (f"{wr.fig(f'forecast.{i}.median')} "
+                f"({wr.fig(f'forecast.{i}.low')}–{wr.fig(f'forecast.{i}.high')})")
         if r.get("observed") is not None:
             snap = r.get("observed_snapshot")
             data.figures.add(f"forecast.{i}.observed", r["observed"],
                              (f"observed since, {r['unit']} {r['month']} ({r['measure']})",
                               f"observé depuis, {r['unit']} {r['month']} ({r['measure']})"),
                              f"{r['command']} --as-of {snap}" if snap is not None else r["command"], snap)
-            obs_cell = wr.fig(f"forecast.{i}.observed")
+            cell += (f'<br><span class="observed">{escape(WORDS["head"][lang][4])}'
+                     f'{NNBSP if lang == "fr" else ""}: {wr.fig(f"forecast.{i}.observed")}</span>')
+        cells[(r["unit"], r["month"])] = cell
+    names = {}
+    for u in units:
         try:
-            name = C.name(r["unit"], lang)
+            names[u] = C.name(u, lang)
         except Exception:  # a unit outside the crosswalk (admin1, grid cell) keeps its code
-            name = r.get("name") or r["unit"]
-        cells = [escape(f"{name} ({r['unit']})"), wr.period(Period.parse(r["month"])), wr.fig(f"forecast.{i}.median"),
-                 f"{wr.fig(f'forecast.{i}.low')}–{wr.fig(f'forecast.{i}.high')}"]
-        if seen:
-            cells.append(obs_cell or "—")
-        cells.append(escape(r["model"]))
-        table.append(cells)
-    head = [typography(escape(h), lang) for h in WORDS["head"][lang]]
-    if not seen:
-        head = head[:4] + head[5:]
+            names[u] = next((r.get("name") for r in rows if r["unit"] == u and r.get("name")), u)
+    head = [typography(escape(WORDS["cell"][lang]), lang), *(wr.period(Period.parse(m)) for m in months)]
+    body = "".join("<tr><td>" + escape(f"{names[u]} ({u})") + "</td>"
+                   + "".join(f"<td>{cells.get((u, m), '—')}</td>" for m in months) + "</tr>" for u in units)
     html += ('<table class="forecast"><thead><tr>' + "".join(f"<th>{h}</th>" for h in head) + "</tr></thead><tbody>"
-             + "".join("<tr>" + "".join(f"<td>{c}</td>" for c in t) + "</tr>" for t in table) + "</tbody></table>")
+             + body + "</tbody></table>")
     if seen:
         snap = next(r.get("observed_snapshot") for r in rows if r.get("observed") is not None)
         html += f'<p class="note">{typography(escape(WORDS["observed"][lang].format(snap=snap)), lang)}</p>'
