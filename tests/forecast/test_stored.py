@@ -64,6 +64,7 @@ def test_a_save_writes_the_manifest_the_draws_and_the_summary(obs, saved):
     assert m["units"] == sorted(res.units["unit"].to_list()) and "MLI" in m["units"]
     assert m["sahelwatch_version"] == __import__("sahelwatch").__version__
     assert m["command"].startswith("sahelwatch forecast ") and "--origin 2023-10" in m["command"]
+    assert all(not (f.path / n).stat().st_mode & 0o222 for n in ("manifest.json", "draws.parquet", "summary.parquet"))
     draws = pl.read_parquet(f.path / "draws.parquet")
     assert draws.height == len(m["units"]) * 12 * 200
     # the summary's median is the median of the stored draws, computed here from the file
@@ -172,6 +173,13 @@ def test_cli_lists_the_stored_forecasts_and_shows_the_latest(obs, saved):
     med = f.summary(["MLI"]).filter(pl.col("horizon") == 1)["q50"].item()
     line = next(ln for ln in r.output.splitlines() if "2023-11" in ln)
     assert f"{med:,.0f}" in line and f"{_series_value(obs, 'MLI', '2023-11'):,.0f}" in line
+    assert "Observed since: 12 of 12 months" in r.output
+    # as the store was before the series arrived: nothing observed since yet
+    before = min(s.id for s in obs.snapshots() if s.source == SERIES) - 1
+    r = CliRunner().invoke(cli, ["forecast", "show", "--country", "MLI", "--forecast", f.id, "--as-of", str(before),
+                                 "--home", str(obs.home)])
+    assert r.exit_code == 0, r.output
+    assert "Observed since" not in r.output
     r = CliRunner().invoke(cli, ["forecast", "show", "--country", "MLI", "--home", str(obs.home)])
     latest = obs.forecast.latest("MLI")
     assert r.exit_code == 0 and f"Stored forecast {latest.id} (the latest covering MLI" in r.output

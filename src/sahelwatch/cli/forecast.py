@@ -171,7 +171,8 @@ def list_cmd(as_json, home):
 @click.option("--model", default="gbm", show_default=True)
 @DRAWS
 @SEED
-@AS_OF
+@click.option("--as-of", type=int, help="Snapshot id: the store as it was then (for a stored forecast: the "
+              "data its 'observed since' values are read from).")
 @SOURCE
 @PANEL
 @click.option("--history", type=int, default=48, show_default=True, help="Months of history to draw.")
@@ -205,7 +206,7 @@ def show_cmd(unit, forecast_ref, now, level, target, horizon, model, draws, seed
                       f"{stored.manifest['origin_month']}, {stored.manifest['source']}, snapshot "
                       f"{stored.manifest['snapshot']}); --now forecasts afresh.", markup=False, highlight=False)
     if stored is not None:
-        _show_stored(obs, stored, unit, history, lang, output, out)
+        _show_stored(obs, stored, unit, history, lang, output, out, as_of)
         return
     if forecast_ref:
         fp = Path(forecast_ref)
@@ -239,8 +240,8 @@ def show_cmd(unit, forecast_ref, now, level, target, horizon, model, draws, seed
     _write_chart(spec, output)
 
 
-def _show_stored(obs, f, unit, history, lang, output, out):
-    c = obs.forecast.chart(unit, f.id, lang=lang, history_months=history)
+def _show_stored(obs, f, unit, history, lang, output, out, as_of=None):
+    c = obs.forecast.chart(unit, f.id, lang=lang, history_months=history, as_of=as_of)
     m = c["meta"]
     rows = [[r["month"][:7], r["horizon"], f"{r['q05']:,.0f}", f"{r['q25']:,.0f}", f"{r['q50']:,.0f}",
              f"{r['q75']:,.0f}", f"{r['q95']:,.0f}", f"{100 * r['p_ge25']:.0f}%",

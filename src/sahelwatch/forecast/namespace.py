@@ -159,9 +159,11 @@ class ForecastNamespace:
         f = _stored().choose(self._obs.home, units=units, origin=o, source=source, as_of=as_of)
         return [] if f is None else brief_rows(self, f, units, mids, as_of=as_of)
 
-    def chart(self, unit: str, forecast: str | None = None, *, lang: str = "en", history_months: int = 48) -> dict:
+    def chart(self, unit: str, forecast: str | None = None, *, lang: str = "en", history_months: int = 48,
+              as_of: int | None = None) -> dict:
         """A stored forecast of one unit for a page: ``rows`` (quantiles and observed since per
-        month), ``history``, ``meta`` and ``vega_lite`` (the fan chart). Default: the latest."""
+        month, as the data hold them as of ``as_of``, default the latest), ``history``, ``meta``
+        and ``vega_lite`` (the fan chart). Default: the latest forecast covering the unit."""
         from .outlook import chart
 
         f = self.get(forecast) if forecast else self.latest(unit)
@@ -169,7 +171,7 @@ class ForecastNamespace:
             st = _stored()
             raise st.ForecastNotFound(unit, [m["id"] for m in self.list()],
                                       f"no stored forecast covers {unit} (sahelwatch forecast ... --save)")
-        return chart(self, f, unit, lang=lang, history_months=history_months)
+        return chart(self, f, unit, lang=lang, history_months=history_months, as_of=as_of)
 
     # -- charts -------------------------------------------------------------------------------
     @staticmethod

@@ -124,7 +124,7 @@ def brief_rows(ns, f: StoredForecast, units, month_ids, *, as_of=None) -> list[d
     return out
 
 
-def chart(ns, f: StoredForecast, unit: str, *, lang: str = "en", history_months: int = 48) -> dict:
+def chart(ns, f: StoredForecast, unit: str, *, lang: str = "en", history_months: int = 48, as_of=None) -> dict:
     """History (the data the model saw, as of its snapshot), forecast quantiles, observed since,
     and the fan chart spec."""
     import polars as pl
@@ -144,7 +144,7 @@ def chart(ns, f: StoredForecast, unit: str, *, lang: str = "en", history_months:
         else set()
     history = [{"month": month_date(r["month_id"]).isoformat(), "value": r["value"],
                 "covered": r["month_id"] not in skip} for r in hist.iter_rows(named=True)]
-    seen, seen_snap = observed(ns, f, [unit])
+    seen, seen_snap = observed(ns, f, [unit], as_of=as_of)
     summ = f.summary([unit]).sort("month_id")
     rows = [{"month": month_date(r["month_id"]).isoformat(), "horizon": r["horizon"], "mean": r["mean"],
              "q05": r["q05"], "q25": r["q25"], "q50": r["q50"], "q75": r["q75"], "q95": r["q95"],

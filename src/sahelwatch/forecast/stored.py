@@ -222,6 +222,8 @@ def save(home, result, spec: dict, *, caveats=(), caveats_fr=(), fitted: dict | 
         for name in (DRAWS, SUMMARY):
             manifest["files"][name.split(".")[0] + "_sha256"] = hashlib.sha256((tmp / name).read_bytes()).hexdigest()
         (tmp / MANIFEST).write_text(json.dumps(manifest, indent=1, ensure_ascii=False, default=str), encoding="utf-8")
+        for name in (MANIFEST, DRAWS, SUMMARY):
+            os.chmod(tmp / name, 0o444)  # never altered: read-only once written
         try:
             os.rename(tmp, d / fid)  # atomic on one file system; fails if another save got there first
         except OSError:
