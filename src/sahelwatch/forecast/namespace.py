@@ -124,9 +124,7 @@ class ForecastNamespace:
         spec = st.spec_of(result.history, model=result.model, params=result.params, seed=result.seed,
                           draws=int(result.draws.shape[2]), horizons=result.horizons, units=result.units["unit"])
         en, fr = caveats(self._obs, result.history)
-        f, new = st.save(self._obs.home, result, spec, caveats=en, caveats_fr=fr,
-                         fitted={"params": result.fitted_params})
-        object.__setattr__(f, "new", new)
+        f, _ = st.save(self._obs.home, result, spec, caveats=en, caveats_fr=fr, fitted={"params": result.fitted_params})
         return f
 
     def list(self) -> list[dict]:

@@ -240,7 +240,7 @@ def save(home, result, spec: dict, *, caveats=(), caveats_fr=(), fitted: dict | 
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
-    return StoredForecast(d / fid, manifest), True
+    return StoredForecast(d / fid, manifest, new=True), True
 
 
 # -- choosing a forecast ----------------------------------------------------------------------------
