@@ -23,6 +23,16 @@ DEMO_SERIES = (
       "note": "ged_cm_251: a third-party derivation of UCDP GED 25.1 (T. Schincariol), not official UCDP totals; "
               "events whose start and end months differ were dropped, so totals run somewhat low"}),
 )
+#: forecasts the demo keeps in the store (see docs/forecast.md): (source, origin or None for the
+#: source's last month, model parameters). The brief of October 2023 reads the event store, so its
+#: outlook is the event store's forecast from that month; the dashboard shows the series' latest one,
+#: and the series' October 2023 forecast can be judged against what happened since.
+DEMO_FORECASTS = (
+    ("store", None, {}),
+    ("series:ged_cm_251", "2023-10", {"train_months": 120}),
+    ("series:ged_cm_251", None, {"train_months": 120}),
+)
+FORECAST_TARGET, FORECAST_HORIZONS, FORECAST_DRAWS = "fatalities_all", "1-12", 1000
 AES_STATES = ("MLI", "BFA", "NER")
 #: the AES as a bloc over its states' whole history: the member list of this day applied to every year
 AES_MEMBERSHIP = "on:2024-12-31"
@@ -32,8 +42,9 @@ def data_path(name: str, folder: str = "ucdp"):
     return resources.files("sahelwatch").joinpath("data", folder, name)
 
 
-def build(obs, progress=None):
-    """Ingest the bundled files (events, then series); a second run reports them as already there."""
+def build(obs, progress=None, *, forecasts: bool = True):
+    """Ingest the bundled files (events, then series), then keep the demo's forecasts
+    (:func:`save_forecasts`); a second run reports them as already there."""
     reports = []
     for kind, name, release in DEMO_FILES:
         with resources.as_file(data_path(name)) as p:
@@ -41,7 +52,33 @@ def build(obs, progress=None):
     for name, (folder, fname), opts in DEMO_SERIES:
         with resources.as_file(data_path(fname, folder)) as p:
             reports.append(obs.ingest("series", p, name=name, progress=progress, **opts))
+    if forecasts:
+        save_forecasts(obs, progress)
     return reports
+
+
+def save_forecasts(obs, progress=None) -> list[tuple]:
+    """Fit and keep the demo's forecasts (gbm, 12 months ahead, 1,000 draws, seed 0); a second run
+    finds them stored and fits nothing. ``[(StoredForecast, seconds)]``."""
+    import time
+
+    out = []
+    for i, (source, origin, params) in enumerate(DEMO_FORECASTS):
+        if progress:
+            progress("forecast", i, len(DEMO_FORECASTS))
+        t = time.perf_counter()
+        p = obs.forecast.panel("cm", FORECAST_TARGET, source=source)
+        spec = obs.forecast.spec(p, "gbm", horizons=FORECAST_HORIZONS, draws=FORECAST_DRAWS, origin=origin,
+                                 params=params)
+        f = obs.forecast.find(spec)
+        if f is None:
+            res = obs.forecast.run(p, "gbm", horizons=FORECAST_HORIZONS, draws=FORECAST_DRAWS, origin=origin,
+                                   params=params)
+            f = obs.forecast.save(res)
+        out.append((f, time.perf_counter() - t))
+    if progress:
+        progress("forecast", len(DEMO_FORECASTS), len(DEMO_FORECASTS))
+    return out
 
 
 def answer(obs, series=("ged_cm_251", "views_cm"), measure: str = "fatalities_all"):

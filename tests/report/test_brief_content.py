@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import shlex
 
 import pytest
@@ -40,7 +41,10 @@ def test_html_prints_each_figure_with_its_footnote(aes_en):
     notes = {n: cmd for n, cmd, _, _ in aes_en.figures.footnotes()}
     for f in aes_en.figures:
         assert f.command in notes.values(), f.key
-        assert f.snapshot == DEMO_LAST  # the store's latest snapshot when the brief was made
+        if f.key.startswith("forecast."):  # the snapshot the forecast was fitted on: the last UCDP one
+            assert f.snapshot == max(s.id for s in aes_en.data.snapshots) < DEMO_LAST
+        else:
+            assert f.snapshot == DEMO_LAST  # the store's latest snapshot when the brief was made
     for n in notes:
         assert f'<li id="fn-{n}">' in html
 
@@ -164,6 +168,49 @@ def test_map_and_trend_are_inline_svg(aes_en):
     assert [r["status"] for r in aes_en.data.trend_rows[-10:]] == ["none"] * 9 + ["full"]
 
 
-def test_forecast_section_is_left_out_and_says_why(aes_en):
+def _outlook(html: str) -> str:
+    return html.split("Forecast outlook" if "Forecast outlook" in html else "Prévisions")[1].split("</section>")[0]
+
+
+def test_the_outlook_is_the_stored_forecast_made_in_october_2023(demo_obs, aes_en):
+    import polars as pl
+
     html = aes_en.html()
-    assert "Left out: the store keeps no forecasts (sahelwatch forecast writes them to files)." in html
+    rows = aes_en.data.forecast.rows
+    ids = {r["forecast"] for r in rows}
+    assert len(ids) == 1 and len(rows) == 9  # 3 members x November 2023 to January 2024
+    f = demo_obs.forecast.get(ids.pop())
+    # the brief reads the event store: its forecast, made at the end of the period with data to then only
+    assert (f.manifest["source"], f.manifest["origin_month"], f.manifest["target"]) == ("store", "2023-10",
+                                                                                        "fatalities_all")
+    assert {r["month"] for r in rows} == {"2023-11", "2023-12", "2024-01"}
+    # each printed number is the stored summary's, read here from the Parquet file
+    summ = pl.read_parquet(f.path / "summary.parquet")
+    for i, r in enumerate(rows):
+        s = summ.filter((pl.col("unit") == r["unit"]) & (pl.col("month").cast(pl.String).str.slice(0, 7) == r["month"]))
+        assert aes_en.figures[f"forecast.{i}.median"].value == s["q50"].item()
+        assert aes_en.figures[f"forecast.{i}.high"].value == s["q95"].item()
+        assert f'data-key="forecast.{i}.median">{num(s["q50"].item(), "en")}</span>' in html
+    part = _outlook(html)
+    assert "Left out" not in part and "90% interval" in part and f"forecast {f.id}" in part
+    assert "probabilities, not certainties" in part
+    assert f"sahelwatch forecast show --forecast {f.id} --country BFA" in html  # the footnote
+    assert f.manifest["command"] in part  # the command that fits it again
+    # the store's data end in October 2023: nothing observed since, so no such column
+    assert "observed since" not in part
+    assert "fitted on a sample: ged231_sample1000_global.csv" in part  # the data's limits, said
+    assert "count as 0 in the panel" in part
+
+
+def test_the_french_outlook_speaks_french(aes_fr):
+    part = _outlook(aes_fr.html())
+    assert f"intervalle à 90{NNBSP}%" in part and "médiane" in part and "novembre 2023" in part
+    assert f"Réserve{NNBSP}: ajustée sur un échantillon" in part
+    assert "des probabilités, non des certitudes" in part
+
+
+def test_a_period_without_a_forecast_made_then_leaves_the_outlook_out(demo_obs):
+    b = demo_obs.briefs.build(country="NER", period="2023-08")
+    text = re.sub(r"<[^>]+>", "", b.html())
+    assert ("Left out: the store holds no forecast for NER made at 2023-08 with data to that month only "
+            "(2023-09 to 2023-11).") in text

@@ -159,6 +159,25 @@ def test_forecast_section_shows_median_and_90_interval_when_forecasts_exist(demo
     assert "Left out" not in html.split("Forecast outlook")[1].split("</section>")[0]
 
 
+def test_a_past_forecast_shows_what_was_observed_since_beside_it(demo_obs, monkeypatch):
+    from sahelwatch.forecast.namespace import ForecastNamespace
+
+    def stored(self, units, months, source=None, as_of=None):
+        rows = StoredForecasts.stored(self, units, months, source, as_of)
+        for r in rows:
+            r.update(observed=77.0 if r["unit"] == "MLI" else None, observed_snapshot=4, origin="2023-10")
+        return rows
+
+    monkeypatch.setattr(ForecastNamespace, "stored", stored, raising=False)
+    b = demo_obs.briefs.build(bloc="AES", period="2023-10", lang="fr")
+    html = b.html()
+    observed = [f for f in b.figures if f.key.endswith(".observed")]
+    assert len(observed) == 3 and {f.value for f in observed} == {77.0}  # Mali's three months only
+    assert all(f.snapshot == 4 and f.command.endswith("--as-of 4") for f in observed)
+    assert html.count('<span class="observed">observé depuis\u202f: ') == 3
+    assert "Observé depuis\u202f: ce que les données contiennent désormais" in html
+
+
 def test_cli_brief_writes_html_pdf_and_json(demo_obs, tmp_path):
     r = CliRunner()
     home = str(demo_obs.home)

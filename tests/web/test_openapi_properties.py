@@ -32,5 +32,5 @@ def test_no_server_error_and_every_response_matches_the_schema(server, tmp_path)
     r = subprocess.run(cmd, cwd=tmp_path, env=env(), capture_output=True, text=True, timeout=600)
     out = r.stdout + r.stderr
     assert r.returncode == 0, out[-6000:]
-    assert "Selected: 21/21" in out and "Tested: 21" in out, out[-3000:]
+    assert "Selected: 23/23" in out and "Tested: 23" in out, out[-3000:]
     assert server.get("/api/v1/meta").status_code == 200  # still serving

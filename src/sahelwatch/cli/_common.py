@@ -46,7 +46,7 @@ class ProgressBar:
     """A rich progress bar on stderr fed by the core's ``progress(stage, done, total)`` callback."""
 
     LABELS = {"read": "Reading", "validate": "Validating", "version": "Versioning",
-              "write": "Writing Parquet", "commit": "Committing", "generate": "Generating"}
+              "write": "Writing Parquet", "commit": "Committing", "forecast": "Forecasting", "generate": "Generating"}
 
     def __init__(self, enabled: bool = True):
         self.enabled = enabled and sys.stderr.isatty()

@@ -71,74 +71,153 @@ def panel_cmd(level, target, as_of, country, source, output, home):
 @COUNTRY
 @SOURCE
 @PANEL
+@click.option("--param", "params", multiple=True, metavar="KEY=VALUE",
+              help="A model parameter (repeatable), e.g. --param train_months=120 for gbm.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False),
               help="Draws in the VIEWS layout (.parquet/.csv); the summary goes beside it as NAME.summary.parquet.")
+@click.option("--save", is_flag=True, help="Keep the forecast in the store (HOME/forecasts/<id>/, with its manifest).")
 @home_option
 @click.pass_context
 @friendly
 def forecast_group(ctx, level, target, horizon, model, draws, seed, origin, as_of, country, source, panel_file,
-                   output, home):
-    """Forecast the next months with a predictive distribution (draws), or `forecast show` a fan chart."""
+                   params, output, save, home):
+    """Forecast the next months with a predictive distribution (draws); `forecast list` the stored
+    ones, `forecast show` a fan chart."""
     if ctx.invoked_subcommand is not None:
         return
     from ..domain.errors import UsageError
 
-    if not output:
-        raise UsageError("forecast needs -o FILE.parquet (or use `sahelwatch forecast show`)")
-    from ..forecast._files import check_frame_path
+    if not output and not save:
+        raise UsageError("forecast needs -o FILE.parquet or --save (or use `sahelwatch forecast show`)")
+    if output:
+        from ..forecast._files import check_frame_path
 
-    check_frame_path(output)  # refuse a bad path before the fit, not after
+        check_frame_path(output)  # refuse a bad path before the fit, not after
+    kw = _params(params)
     obs = _obs(home)
     p = _panel(obs, level, target, as_of, country, source, panel_file)
-    res = obs.forecast.run(p, model, horizons=horizon, draws=draws, seed=seed, origin=origin)
-    files = res.write(output)
+    if save and not output:
+        have = obs.forecast.find(obs.forecast.spec(p, model, horizons=horizon, draws=draws, seed=seed, origin=origin,
+                                                   params=kw))
+        if have is not None:  # same inputs, same id: no second fit, no second copy
+            click.echo(f"Already stored: forecast {have.id} (origin {have.manifest['origin_month']}, made "
+                       f"{have.manifest['created']}); nothing written")
+            return
+    res = obs.forecast.run(p, model, horizons=horizon, draws=draws, seed=seed, origin=origin, params=kw)
     n, nh, d = res.draws.shape
-    click.echo(f"{res.model}: {n:,} units x {nh} months ({_label(res.origin + res.horizons[0])}.."
-               f"{_label(res.origin + res.horizons[-1])}) x {d:,} draws from origin {_label(res.origin)} "
-               f"written to {files[0]} (summary: {files[1]})")
+    what = (f"{res.model}: {n:,} units x {nh} months ({_label(res.origin + res.horizons[0])}.."
+            f"{_label(res.origin + res.horizons[-1])}) x {d:,} draws from origin {_label(res.origin)}")
+    if output:
+        files = res.write(output)
+        click.echo(f"{what} written to {files[0]} (summary: {files[1]})")
+    if save:
+        f = obs.forecast.save(res)
+        click.echo(f"{what} stored as forecast {f.id}" if f.new else
+                   f"Already stored: forecast {f.id} (same inputs); nothing written")
+        for c in f.manifest.get("caveats", []):
+            click.echo(f"Caveat: {c}")
+
+
+def _params(items) -> dict:
+    """``KEY=VALUE`` pairs; values read as JSON where they parse (120, 0.05, true), else text."""
+    import json
+
+    from ..domain.errors import UsageError
+
+    out = {}
+    for it in items:
+        k, sep, v = it.partition("=")
+        if not sep or not k.strip():
+            raise UsageError(f"--param {it!r}: expected KEY=VALUE, e.g. train_months=120")
+        try:
+            out[k.strip()] = json.loads(v)
+        except ValueError:
+            out[k.strip()] = v
+    return out
+
+
+@forecast_group.command("list")
+@click.option("--json", "as_json", is_flag=True, help="The manifests as JSON.")
+@home_option
+@friendly
+def list_cmd(as_json, home):
+    """The forecasts kept in the store: id, origin, model, source, snapshot, months, units."""
+    obs = _obs(home)
+    ms = obs.forecast.list()
+    if as_json:
+        import json
+
+        click.echo(json.dumps(ms, indent=1, ensure_ascii=False))
+        return
+    if not ms:
+        click.echo("The store keeps no forecast yet (sahelwatch forecast ... --save).")
+        return
+    rows = [[m["id"], m["origin_month"], f"{m['months'][0]}..{m['months'][-1]}", m["model"], m["target"], m["source"],
+             str(m["snapshot"]), f"{len(m['units']):,}", f"{m['draws']:,}", m["created"][:16]] for m in ms]
+    console().print(table(f"{len(ms)} stored forecast(s) in {obs.home}",
+                          ["id", "origin", "months", "model", "target", "source", "snapshot", "units", "draws",
+                           "created"], rows, right={"snapshot", "units", "draws"}))
 
 
 @forecast_group.command("show")
 @click.option("--country", "unit", required=True, help="The unit to chart: ISO3 for cm, the code for admin1/pgm.")
-@click.option("--forecast", "forecast_file", type=click.Path(dir_okay=False, exists=True),
-              help="A file from `sahelwatch forecast -o` (default: forecast now, from the store).")
+@click.option("--forecast", "forecast_ref",
+              help="A stored forecast's id (see `forecast list`) or a file from `sahelwatch forecast -o` "
+                   "(default: the latest stored forecast of the unit, else forecast now).")
+@click.option("--now", is_flag=True, help="Forecast now from the store (ignore the stored forecasts).")
 @LEVEL
 @TARGET
 @click.option("--horizon", default="1-12", show_default=True, help="Months ahead when forecasting now.")
 @click.option("--model", default="gbm", show_default=True)
 @DRAWS
 @SEED
-@AS_OF
+@click.option("--as-of", type=int, help="Snapshot id: the store as it was then (for a stored forecast: the "
+              "data its 'observed since' values are read from).")
 @SOURCE
 @PANEL
 @click.option("--history", type=int, default=48, show_default=True, help="Months of history to draw.")
+@click.option("--lang", type=click.Choice(["en", "fr"]), default="en", show_default=True,
+              help="Language of a stored forecast's chart.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Chart file: .svg, .png or .json (Vega-Lite).")
 @home_option
 @friendly
-def show_cmd(unit, forecast_file, level, target, horizon, model, draws, seed, as_of, source, panel_file, history,
-             output, home):
+def show_cmd(unit, forecast_ref, now, level, target, horizon, model, draws, seed, as_of, source, panel_file, history,
+             lang, output, home):
     """Fan chart for one unit: median, 50% and 90% intervals after its history; a text summary."""
     from pathlib import Path
 
     import polars as pl
 
     from ..domain.errors import UsageError
-    from ..forecast import report
-    from ..forecast._files import read_meta, write_bytes, write_text
+    from ..forecast._files import read_meta
 
     obs = _obs(home)
     unit = unit.strip().upper() if level == "cm" else unit.strip()
     if output and Path(output).suffix.lower() not in (".svg", ".png", ".json"):
         raise UsageError(f"{output}: chart must end in .svg, .png or .json")
-    if forecast_file:
-        fp = Path(forecast_file)
+    out = console()
+    stored = None
+    if forecast_ref and not Path(forecast_ref).is_file():
+        stored = obs.forecast.get(forecast_ref)
+    elif not forecast_ref and not now:
+        stored = obs.forecast.latest(unit)
+        if stored is not None:
+            out.print(f"Stored forecast {stored.id} (the latest covering {unit}: origin "
+                      f"{stored.manifest['origin_month']}, {stored.manifest['source']}, snapshot "
+                      f"{stored.manifest['snapshot']}); --now forecasts afresh.", markup=False, highlight=False)
+    if stored is not None:
+        _show_stored(obs, stored, unit, history, lang, output, out, as_of)
+        return
+    if forecast_ref:
+        fp = Path(forecast_ref)
         meta = read_meta(fp)
         summ_path = fp.with_name(fp.stem + ".summary" + fp.suffix)
         if not summ_path.exists():
             raise UsageError(f"{fp}: its summary {summ_path.name} is missing")
         summary = pl.read_parquet(summ_path)
         level, target = meta.get("level", level), meta.get("target", target)
-        p = _panel(obs, level, target, meta.get("as_of", as_of), None, source, panel_file).until(meta["origin"])
+        src = meta.get("source", source) if str(meta.get("source", "")).startswith(("store", "series:")) else source
+        p = _panel(obs, level, target, meta.get("as_of", as_of), None, src, panel_file).until(meta["origin"])
         model = meta.get("model", model)
     else:
         p = _panel(obs, level, target, as_of, None, source, panel_file)
@@ -147,7 +226,6 @@ def show_cmd(unit, forecast_file, level, target, horizon, model, draws, seed, as
     s = summary.filter(pl.col("unit") == unit)
     if s.height == 0:
         raise UsageError(f"{unit} is not in the forecast", choices=sorted(set(summary["unit"].to_list()))[:20])
-    out = console()
     name = s["name"][0] or unit
     rows = [[str(r["month"])[:7], r["horizon"], f"{r['q05']:,.0f}", f"{r['q25']:,.0f}", f"{r['q50']:,.0f}",
              f"{r['q75']:,.0f}", f"{r['q95']:,.0f}", f"{100 * r['p_ge25']:.0f}%"] for r in s.iter_rows(named=True)]
@@ -159,17 +237,48 @@ def show_cmd(unit, forecast_file, level, target, horizon, model, draws, seed, as
               f"{s.head(12)['q50'].sum():,.0f}.", markup=False, highlight=False)
     if p.meta.get("citation"):
         out.print(f"Source: {p.meta['citation']}", markup=False, highlight=False)
-    if output:
-        suf = Path(output).suffix.lower()
-        if suf == ".json":
-            import json
+    _write_chart(spec, output)
 
-            write_text(output, json.dumps(spec, indent=1, default=str))
-        elif suf == ".png":
-            write_bytes(output, report.png(spec))
-        else:
-            write_text(output, report.svg(spec))
-        click.echo(f"Fan chart written to {output}", err=True)
+
+def _show_stored(obs, f, unit, history, lang, output, out, as_of=None):
+    c = obs.forecast.chart(unit, f.id, lang=lang, history_months=history, as_of=as_of)
+    m = c["meta"]
+    rows = [[r["month"][:7], r["horizon"], f"{r['q05']:,.0f}", f"{r['q25']:,.0f}", f"{r['q50']:,.0f}",
+             f"{r['q75']:,.0f}", f"{r['q95']:,.0f}", f"{100 * r['p_ge25']:.0f}%",
+             "" if r["observed"] is None else f"{r['observed']:,.0f}"] for r in c["rows"]]
+    cols = ["month", "h", "5%", "25%", "median", "75%", "95%", "P(>=25)", "observed since"]
+    out.print(table(f"{m['name']} ({unit}): {m['target']}, model {m['model']}, origin {m['origin']}, "
+                    f"{m['source']} snapshot {m['snapshot']} (forecast {m['forecast']})", cols, rows,
+                    right=set(cols) - {"month"}))
+    if m["observed_months"]:
+        out.print(f"Observed since: {m['observed_months']} of {len(rows)} months, as the data hold them now "
+                  f"(snapshot {m['observed_snapshot']}).", markup=False, highlight=False)
+    for cav in m["caveats"]:
+        out.print(f"Caveat: {cav}", markup=False, highlight=False)
+    out.print(f"Made by: {m['command']}", markup=False, highlight=False, soft_wrap=True)
+    if m.get("citation"):
+        out.print(f"Source: {m['citation']}", markup=False, highlight=False)
+    _write_chart(c["vega_lite"], output)
+
+
+def _write_chart(spec, output):
+    if not output:
+        return
+    from pathlib import Path
+
+    from ..forecast import report
+    from ..forecast._files import write_bytes, write_text
+
+    suf = Path(output).suffix.lower()
+    if suf == ".json":
+        import json
+
+        write_text(output, json.dumps(spec, indent=1, default=str))
+    elif suf == ".png":
+        write_bytes(output, report.png({"width": 640, **spec}))
+    else:
+        write_text(output, report.svg({"width": 640, **spec}))
+    click.echo(f"Fan chart written to {output}", err=True)
 
 
 @click.command("backtest")

@@ -173,11 +173,17 @@ def demo(home):
 
     obs = _obs(home, create=True)
     with ProgressBar() as bar:
-        reports = demo_mod.build(obs, progress=bar)
+        reports = demo_mod.build(obs, progress=bar, forecasts=False)
+        stored = demo_mod.save_forecasts(obs, progress=bar)
     for r in reports:
         state = f"snapshot {r.snapshot}" if r.snapshot else f"already in snapshot {r.duplicate_of}"
         click.echo(f"{r.file}: {state}; read {r.counts['read']:,}, accepted {r.counts['accepted']:,}, "
                    f"quarantined {r.counts['quarantined']:,}")
+    for f, secs in stored:
+        m = f.manifest
+        click.echo(f"forecast {f.id}: {m['model']} {m['target']} from {m['source']}, origin {m['origin_month']}, "
+                   f"{m['months'][0]}..{m['months'][-1]}, {len(m['units'])} units x {m['draws']:,} draws "
+                   + (f"({secs:.1f} s)" if f.new else "(already stored)"))
     from .series import print_answer
 
     print_answer(*demo_mod.answer(obs))

@@ -155,3 +155,46 @@ def fan_chart_for(panel, summary, unit: str, *, history_months: int = 48) -> dic
     s = summary.filter(pl.col("unit") == unit)
     name = s["name"][0] if s.height and s["name"][0] else unit
     return fan_chart_spec(h.select("month", "value"), s, title=f"{name}: {panel.target}, median, 50% and 90% intervals")
+
+
+#: the fan chart's words, by language (the dashboard and the API's ``lang``)
+FAN_WORDS = {
+    "en": {"seen": "observed, as the model saw it", "since": "observed since", "median": "forecast: median",
+           "i50": "50% interval", "i90": "90% interval", "y": "deaths per month", "x": "month"},
+    "fr": {"seen": "observé, tel que le modèle l’a vu", "since": "observé depuis", "median": "prévision : médiane",
+           "i50": "intervalle à 50\u202f%", "i90": "intervalle à 90\u202f%", "y": "morts par mois", "x": "mois"},
+}
+FAN_COLOURS = {"seen": "#333333", "since": "#1b7837", "median": "#d95f02", "i50": "#f4a261", "i90": "#fbd3b0"}
+
+
+def stored_fan_spec(history: list[dict], rows: list[dict], *, lang: str = "en", title: str = "") -> dict:
+    """A fan chart of a stored forecast: the history the model saw, the 90% and 50% bands, the
+    median, and the values observed since (where the data now reach). ``history``: ``month,
+    value``; ``rows``: ``month, q05, q25, q50, q75, q95, observed``. No width: the page sizes it."""
+    w = FAN_WORDS.get(lang, FAN_WORDS["en"])
+    since = [r for r in rows if r.get("observed") is not None]
+    keys = ["seen", *(["since"] if since else []), "median", "i50", "i90"]
+    colour = {"scale": {"domain": [w[k] for k in keys], "range": [FAN_COLOURS[k] for k in keys]},
+              "legend": {"title": None, "orient": "bottom", "columns": 2, "labelLimit": 260}}
+    x = {"field": "month", "type": "temporal", "title": None, "axis": {"format": "%Y-%m", "labelAngle": 0}}
+    y = {"type": "quantitative", "title": w["y"]}
+    tip = [{"field": "month", "type": "temporal", "title": w["x"], "format": "%Y-%m"}]
+    layers = [
+        {"data": {"values": rows}, "mark": {"type": "area", "opacity": 0.8},
+         "encoding": {"x": x, "y": {**y, "field": "q05"}, "y2": {"field": "q95"}, "color": {"datum": w["i90"], **colour},
+                      "tooltip": [*tip, {"field": "q05", "title": "5%", "format": ",.0f"},
+                                  {"field": "q95", "title": "95%", "format": ",.0f"}]}},
+        {"data": {"values": rows}, "mark": {"type": "area", "opacity": 0.9},
+         "encoding": {"x": x, "y": {**y, "field": "q25"}, "y2": {"field": "q75"}, "color": {"datum": w["i50"]}}},
+        {"data": {"values": rows}, "mark": {"type": "line", "point": True},
+         "encoding": {"x": x, "y": {**y, "field": "q50"}, "color": {"datum": w["median"]},
+                      "tooltip": [*tip, {"field": "q50", "title": w["median"], "format": ",.0f"}]}},
+        {"data": {"values": history}, "mark": {"type": "line"},
+         "encoding": {"x": x, "y": {**y, "field": "value"}, "color": {"datum": w["seen"]},
+                      "tooltip": [*tip, {"field": "value", "title": w["seen"], "format": ",.0f"}]}},
+    ]
+    if since:
+        layers.append({"data": {"values": since}, "mark": {"type": "line", "point": True, "strokeDash": [4, 3]},
+                       "encoding": {"x": x, "y": {**y, "field": "observed"}, "color": {"datum": w["since"]},
+                                    "tooltip": [*tip, {"field": "observed", "title": w["since"], "format": ",.0f"}]}})
+    return {"$schema": SCHEMA, "title": title, "height": 240, "layer": layers}

@@ -30,6 +30,9 @@ class ForecastResult:
     draws: object  # (units x horizons x draws)
     seed: int
     meta: dict = field(default_factory=dict)
+    params: dict = field(default_factory=dict)  # the model parameters asked for (None: the model's defaults)
+    fitted_params: dict = field(default_factory=dict)  # every parameter the model ran with
+    history: object = field(default=None, repr=False)  # panel.until(origin): what the fit saw
 
     def __repr__(self) -> str:
         return (f"<ForecastResult {self.model} {self.target}: {self.units.height} units, origin {month_label(self.origin)}, "
@@ -132,7 +135,9 @@ def forecast(panel: Panel, model: str = "gbm", *, horizons=(1,), draws: int = 10
         mask = us["unit"].is_in(keep).to_numpy()
         out, us = out[mask], us.filter(pl.col("unit").is_in(keep))
     meta = {k: v for k, v in panel.meta.items() if k != "origin"}
-    return ForecastResult(panel.level, panel.target, fc.name, origin, hs, us, out, seed, meta)
+    fitted = dict(getattr(fc, "params", None) or (params or {}))
+    return ForecastResult(panel.level, panel.target, fc.name, origin, hs, us, out, seed, meta,
+                          params=dict(params or {}), fitted_params=fitted, history=history)
 
 
 def origins_for(panel: Panel, n: int, horizons, step: int = 1, last: int | None = None) -> list[int]:

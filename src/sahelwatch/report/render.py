@@ -7,6 +7,7 @@ declared by ``@font-face``, so it never depends on the fonts a machine has.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from html import escape
 from pathlib import Path
 
@@ -170,18 +171,12 @@ def _forecast(data, wr: Writer) -> str:
     out = data.forecast
     if out is None or not out.available:
         why = out.reason[lang] if out is not None and out.reason else "—"
-        return wr.p(escape(w("left_out", lang, why=why)) + ".")
-    rows = []
-    for i, r in enumerate(out.rows):
-        for k in ("median", "low", "high"):
-            data.figures.add(f"forecast.{i}.{k}", r[k], (f"forecast {k}, {r['unit']} {r['month']} ({r['measure']})",
-                                                         f"prévision {k}, {r['unit']} {r['month']} ({r['measure']})"),
-                             r["command"], r["snapshot"])
-        rows.append([escape(r["unit"]), escape(r["month"]), escape(r["measure"]), wr.fig(f"forecast.{i}.median"),
-                     f"{wr.fig(f'forecast.{i}.low')}–{wr.fig(f'forecast.{i}.high')}", escape(r["model"])])
-    head = ["", "", "", "median" if lang == "en" else "médiane",
-            "90% interval" if lang == "en" else "intervalle à 90 %", "model" if lang == "en" else "modèle"]
-    return _table(head, rows, "forecast")
+        # the months named are dates: in <time>, as everywhere in a brief
+        text = re.sub(r"\b(\d{4}-\d{2})\b", r'<time datetime="\1">\1</time>', escape(w("left_out", lang, why=why)))
+        return wr.p(text + ".")
+    from .forecast_section import render
+
+    return render(data, wr)
 
 
 def _bloc(data, wr: Writer) -> str:

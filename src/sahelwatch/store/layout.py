@@ -11,6 +11,7 @@
       staging/                   work in progress of an ingest; never read by queries
       catalog.duckdb             DuckDB views over the committed Parquet (derived; delete to rebuild)
       cache/                     derived per-snapshot tables of the analytics (delete freely)
+      forecasts/<id>/            stored forecasts (written by sahelwatch.forecast.stored, never altered)
       ingest.lock                held by the one ingest allowed at a time
 
 A snapshot exists if and only if its manifest exists. Parquet files without a

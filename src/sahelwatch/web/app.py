@@ -15,7 +15,7 @@ from pathlib import Path
 
 API = "/api/v1"
 ROUTE_MODULES = ("routes_meta", "routes_cube", "routes_events", "routes_warning", "routes_blocs",
-                 "routes_places", "routes_write", "routes_brief")
+                 "routes_places", "routes_write", "routes_brief", "routes_forecast")
 
 
 def create_app(home, *, private: bool = False, write_token: str | None = None, max_upload_mb: float = 200,
@@ -47,7 +47,7 @@ def create_app(home, *, private: bool = False, write_token: str | None = None, m
 
     app = FastAPI(title="sahelwatch", version=__version__, lifespan=lifespan,
                   description="Offline observatory of political violence in the Sahel: events, aggregates, "
-                              "trends, indicators, alerts, blocs and places. See docs/http-api.md.",
+                              "trends, indicators, alerts, blocs, places and stored forecasts. See docs/http-api.md.",
                   openapi_url=f"{API}/openapi.json", docs_url=None, redoc_url=None)
     app.state.sw = ctx
     errors.install(app)

@@ -38,6 +38,11 @@ class TrendOut(TableOut):
     caveats: list[str]
 
 
+class ForecastOut(TableOut):
+    history: list[dict[str, Any]]
+    vega_lite: dict[str, Any]
+
+
 class SourceCoverage(BaseModel):
     source: str
     first_date: str | None

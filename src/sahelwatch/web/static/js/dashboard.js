@@ -3,6 +3,7 @@ import { apiUrl, getJSON } from './api.js';
 import { barSpec, compareSpec, drawVegaLite, embed, empty, timeSpec } from './charts.js';
 import { $, blocName, clearError, el, showError, startCommon } from './common.js';
 import * as I from './i18n.js';
+import { drawForecasts } from './forecast.js';
 import { DashMap, loadMapLibre, renderLegend } from './map.js';
 import { aggFilters, eventFilters, readState, writeState } from './state.js';
 import { renderAlerts, renderEvents, renderIndicators } from './tables.js';
@@ -177,6 +178,11 @@ function bindForm() {
   }
   $('#ev-first').addEventListener('click', () => loadEvents(null));
   $('#ev-next').addEventListener('click', () => { if (eventsCursor) loadEvents(eventsCursor); });
+  $('#forecast-pick').addEventListener('change', async () => {
+    document.body.dataset.ready = '0';
+    await drawForecasts(state, cache.members).catch((e) => { hook.errors.push(String(e.message || e)); });
+    document.body.dataset.ready = '1';
+  });
   window.addEventListener('popstate', () => { state = readState(); state.source = state.source || defaultSource(); setForm(); refresh({ zoom: true }); });
   document.addEventListener('sw:lang', () => rerender());
 }
@@ -301,6 +307,7 @@ async function loadSide(gen) {
   renderIndicators(cache.indicators);
   await drawCompare();
   await drawVegaLite('#chart-institutions', cache.institutions);
+  await drawForecasts(state, cache.members).catch((e) => { hook.errors.push(String(e.message || e)); });
 }
 
 // The first view's question: is it worse than ever in the AES? A long real series when the
@@ -457,6 +464,7 @@ async function rerender() {
   renderIndicators(cache.indicators);
   await drawCompare();
   await drawVegaLite('#chart-institutions', cache.institutions);
+  await drawForecasts(state, cache.members).catch((e) => { hook.errors.push(String(e.message || e)); });
   await loadAnswer();
   hook.renders += 1;
   document.body.dataset.ready = '1';
