@@ -80,26 +80,26 @@ def _member_items(org: Organisation, m: Member) -> list[TimelineItem]:
     jf.note = m.joined_note or m.note
     out.append(
         item(m.joined, "membership", "joined", f"{m.iso3} joins {org.id}", jf,
-             f"{m.iso3} devient membre de {org.id}", countries=c, alt_dates=[str(a) for a in m.alt_dates])
+             f"{m.iso3} : adhésion ({org.id})", countries=c, alt_dates=[str(a) for a in m.alt_dates])
     )
     if m.left_announced is not None:
         af = fact_of(m, m.left_announced_source)
         out.append(item(m.left_announced, "membership", "exit_announced", f"{m.iso3} announces its exit from {org.id}", af,
-                        f"{m.iso3} annonce son retrait de {org.id}", countries=c))
+                        f"{m.iso3} : annonce du retrait ({org.id})", countries=c))
     if m.left is not None:
         src, conf = m.left_fact
         lf = fact_of(m, src, conf)
         lf.note = m.left_note or m.note
         out.append(
             item(m.left, "membership", "left", f"{m.iso3} leaves {org.id} (no longer a member from this date)", lf,
-                 f"{m.iso3} quitte {org.id} (n'en est plus membre à partir de cette date)", countries=c, alt_dates=[str(a) for a in m.alt_dates])
+                 f"{m.iso3} : retrait ({org.id}) ; n'est plus membre à partir de cette date", countries=c, alt_dates=[str(a) for a in m.alt_dates])
         )
     for s in m.suspensions:
         out.append(item(s.start, "suspension", "suspended", f"{m.iso3} suspended from {org.id} (still a member)", fact_of(s),
-                        f"{m.iso3} suspendu de {org.id} (reste membre)", countries=c, alt_dates=[str(a) for a in s.alt_dates]))
+                        f"{m.iso3} : suspension ({org.id}) ; reste membre", countries=c, alt_dates=[str(a) for a in s.alt_dates]))
         if s.end is not None:
             out.append(item(s.end, "suspension", "suspension_lifted", f"{m.iso3}'s suspension from {org.id} lifted", fact_of(s),
-                            f"Levée de la suspension de {m.iso3} de {org.id}", countries=c))
+                            f"{m.iso3} : levée de la suspension ({org.id})", countries=c))
     return out
 
 

@@ -27,7 +27,7 @@ from sahelwatch.domain.errors import RegistryError, UsageError
 
 from . import history
 from .dates import as_day
-from .models import Coup, ForcePresence, Member, Milestone, Organisation, RegistryFile, fr
+from .models import Coup, ForcePresence, Member, Milestone, Organisation, RegistryFile, fr, missing_french
 from .results import DatedEvent, ForceStatus, InstitutionStatus, MemberStatus, SuspensionStatus, TimelineItem
 from .validate import Problem, check_registry, problems_from_pydantic
 
@@ -307,6 +307,11 @@ class Registry:
             if day is None or st.present:
                 out.append(st)
         return sorted(out, key=lambda s: (s.country, s.known_from, s.partner))
+
+    def missing_french(self) -> list[str]:
+        """``"<id>.<field>"`` for each English text without its French twin (empty for the
+        bundled registry; a user's file may leave them out: French pages then show English)."""
+        return missing_french(list(self._orgs.values()), self._coups, self._forces)
 
     # -- dated facts --------------------------------------------------------------------------
     def milestone(self, ref: str | tuple[str, str], key: str | None = None) -> Milestone:
