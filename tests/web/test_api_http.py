@@ -234,3 +234,4 @@ def test_bloc_routes_return_the_registry_texts_in_english_and_french(server):
     assert fra["events"][-1]["what_fr"].startswith("Les derniers militaires français quittent le Niger")
     au = server.get("/api/v1/blocs/AU/members", params={"on": "2024-01-01"}).json()["meta"]
     assert au["notes_fr"][0].startswith("AU : liste de membres partielle")
+    assert au["rule_fr"].startswith("Appartenance à une date : un État est membre de `joined` (inclus)")

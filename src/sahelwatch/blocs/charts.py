@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 
 from .dates import as_day
-from .models import INSTITUTIONS, STAGES, fr
+from .models import INSTITUTIONS, INSTITUTIONS_FR, STAGES, fr
 
 VEGA_LITE_VERSION = "5"
 
@@ -35,7 +35,7 @@ _WORDS = {
            "precision": "precision", "kind": "kind", "source": "source", "category": "category",
            "start": "start", "end": "end"},
     "fr": {"title": "{name} : institutions",
-           "sub1": "au {day} ; stades : announced (annoncé) > signed (signé) > established (établi) > operational (opérationnel)",
+           "sub1": "au {day} ; stades : annoncé > signé > établi > opérationnel",
            "sub2": "Source et degré de confiance de chaque jalon dans son infobulle. Lignes vides : aucun fait enregistré.",
            "x": "date (les dates précises au mois ou à l'année sont placées au début de leur période)",
            "desc": "Institutions de {id} par stade, au {day}",
@@ -43,6 +43,17 @@ _WORDS = {
            "precision": "précision", "kind": "nature", "source": "source", "category": "catégorie",
            "start": "début", "end": "fin"},
 }
+
+
+_STAGES_FR = {"announced": "annoncé", "signed": "signé", "established": "établi",
+              "operational": "opérationnel", "defunct": "disparu"}
+_CONFIDENCE_FR = {"high": "élevée", "medium": "moyenne", "low": "faible"}
+
+
+def _labels(names: dict[str, str]) -> str:
+    """A Vega expression that shows ``names[label]`` (the value itself when not named)."""
+    pairs = ", ".join(f"'{k}': '{v}'" for k, v in names.items() if "'" not in v)
+    return f"({{{pairs}}})[datum.label] || datum.label"
 
 
 def institutions_timeline_spec(registry, bloc: str, on=None, lang: str = "en") -> dict:
@@ -84,6 +95,11 @@ def institutions_timeline_spec(registry, bloc: str, on=None, lang: str = "en") -
             segments.append({"category": cat, "stage": "defunct", "start": diss_day.isoformat(), "end": end.isoformat()})
     stages = [*STAGES, "defunct"]
     y = {"field": "category", "type": "nominal", "title": None, "scale": {"domain": list(INSTITUTIONS)}}
+    stage_legend, conf_legend = {}, {}
+    if lang == "fr":  # the values stay the registry's ids (tooltips, data); axis and legends name them in French
+        y["axis"] = {"labelExpr": _labels({k: v.replace("'", "’") for k, v in INSTITUTIONS_FR.items()})}
+        stage_legend = {"legend": {"labelExpr": _labels(_STAGES_FR)}}
+        conf_legend = {"legend": {"labelExpr": _labels(_CONFIDENCE_FR)}}
     x_title = wd["x"]
     name = (fr(org.name, org.name_fr) if lang == "fr" else org.name) or org.id
     return {
@@ -106,6 +122,7 @@ def institutions_timeline_spec(registry, bloc: str, on=None, lang: str = "en") -
                     "color": {
                         "field": "stage", "type": "nominal", "title": wd["stage"],
                         "scale": {"domain": stages, "range": [_COLOURS[s] for s in stages]},
+                        **stage_legend,
                     },
                     "tooltip": [
                         {"field": "category", "type": "nominal", "title": wd["category"]},
@@ -124,6 +141,7 @@ def institutions_timeline_spec(registry, bloc: str, on=None, lang: str = "en") -
                     "shape": {
                         "field": "confidence", "type": "nominal", "title": wd["confidence"],
                         "scale": {"domain": ["high", "medium", "low"], "range": ["circle", "square", "triangle-up"]},
+                        **conf_legend,
                     },
                     "tooltip": [
                         {"field": "what", "type": "nominal", "title": wd["what"]},

@@ -61,6 +61,15 @@ INSTITUTIONS: tuple[str, ...] = (
     "stabilisation_fund",
 )
 
+#: The categories' French names (briefs, charts).
+INSTITUTIONS_FR: dict[str, str] = {
+    "secretariat": "secrétariat", "parliament": "parlement", "court": "cour de justice",
+    "joint_force": "force conjointe", "investment_bank": "banque d'investissement",
+    "common_market": "marché commun", "customs_union": "union douanière",
+    "monetary_union": "union monétaire", "passport": "passeport",
+    "stabilisation_fund": "fonds de stabilisation",
+}
+
 #: Stages an institution goes through, in order.
 STAGES: tuple[str, ...] = ("announced", "signed", "established", "operational")
 
@@ -341,6 +350,7 @@ __all__ = [
     "CONFIDENCES",
     "MILESTONE_KINDS",
     "INSTITUTIONS",
+    "INSTITUTIONS_FR",
     "STAGES",
     "KIND_TO_STAGE",
     "FORCE_EVENT_KINDS",

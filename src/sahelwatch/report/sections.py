@@ -238,12 +238,7 @@ def trend(q: Queries, data: BriefData) -> None:
                      cmd, q.as_of)
 
 
-#: institution categories and stages in a French brief (the registry's ids in an English one)
-INSTITUTIONS_FR = {"secretariat": "secrétariat", "parliament": "parlement", "court": "cour de justice",
-                   "joint_force": "force conjointe", "investment_bank": "banque d'investissement",
-                   "common_market": "marché commun", "customs_union": "union douanière",
-                   "monetary_union": "union monétaire", "passport": "passeport",
-                   "stabilisation_fund": "fonds de stabilisation"}
+#: confidence and stages in a French brief (the registry's ids in an English one)
 CONFIDENCE_FR = {"high": "confiance élevée", "medium": "confiance moyenne", "low": "confiance faible"}
 #: stages as nouns (a noun agrees with every institution: "force conjointe : en fonctionnement")
 STATES_FR = {"announced": "annonce", "signed": "signature", "established": "création",
@@ -252,6 +247,8 @@ STATES_FR = {"announced": "annonce", "signed": "signature", "established": "cré
 
 def bloc_info(obs, data: BriefData) -> None:
     """The registry's facts for the brief, their texts in the brief's language."""
+    from ..blocs.models import INSTITUTIONS_FR
+
     per = data.period
     reg = obs.blocs
     info: dict = {}

@@ -38,6 +38,11 @@ MEMBER_RULE = (
     "a suspended state is still a member. Month/year-precision dates count from the start of "
     "their period when they open a membership and to the end of it when they close one."
 )
+MEMBER_RULE_FR = (
+    "Appartenance à une date : un État est membre de `joined` (inclus) à `left` (exclu) ; "
+    "un État suspendu reste membre. Une date précise au mois ou à l'année compte à partir du début "
+    "de sa période quand elle ouvre une adhésion, et jusqu'à la fin de sa période quand elle la clôt."
+)
 INSTITUTION_RULE = ("A milestone counts from the first day of its period (a month-precision date from the 1st); "
                     "the state is the highest stage reached; 'uncertain' marks a period that contains the day.")
 FORCES_RULE = ("A presence opens at its deployment event, or when none is recorded at its first recorded event "
@@ -111,6 +116,7 @@ def members(request: Request, bloc: str = BLOC_PATH, on: str | None = DAY, inclu
         notes_fr.append(f"{org.id} est une mission, non un bloc : elle n'a pas d'États membres.")
     return json_response({"rows": _dump(ms), "meta": {
         "bloc": org.id, "name": org.name, "name_fr": org.name_fr, "on": day, "rule": MEMBER_RULE,
+        "rule_fr": MEMBER_RULE_FR,
         "include_suspended": include_suspended, "not_members": _dump(former), "notes": notes,
         "notes_fr": notes_fr}})
 

@@ -37,7 +37,7 @@ function drawHead() {
 function drawMembers() {
   const res = cache.members;
   const rows = (res.rows || []).filter((r) => r.member !== false);
-  $('#members-rule').textContent = `${I.t('bloc.members_on', { date: I.fmtDate(cache.on) })} ${(res.meta && res.meta.rule) || ''}`;
+  $('#members-rule').textContent = `${I.t('bloc.members_on', { date: I.fmtDate(cache.on) })} ${loc(res.meta, 'rule')}`;
   const tb = $('#members tbody');
   if (!rows.length) { tb.replaceChildren(el('tr', {}, el('td', { colSpan: 7, class: 'muted', text: I.t('bloc.no_members') }))); return; }
   tb.replaceChildren(...rows.map((r) => {
@@ -82,7 +82,7 @@ async function drawTimeline() {
   const cf = [
     ...(cache.coups.rows || []).filter((x) => memberIso.has(x.iso3)).map((c) => ({ date: c.date, country: c.iso3, kind: I.t('bloc.kind.coup'), what: `${loc(c, 'leader')} — ${loc(c, 'ousted')}`, fact: c })),
     ...(cache.forces.rows || []).filter((x) => memberIso.has(x.country)).map((f) => ({ date: f.start || f.known_from, country: f.country, kind: I.t('bloc.kind.force'),
-      what: `${loc(f, 'partner')}: ${loc(f, 'operation')}${f.end ? ` (${I.t('bloc.until')} ${I.fmtDate(f.end)})` : ''}`, fact: (f.events && f.events[0] && f.events[0].fact) || null })),
+      what: `${loc(f, 'partner')}${I.currentLang() === 'fr' ? ' : ' : ': '}${loc(f, 'operation')}${f.end ? ` (${I.t('bloc.until')} ${I.fmtDate(f.end)})` : ''}`, fact: (f.events && f.events[0] && f.events[0].fact) || null })),
   ].sort((a, b) => String(a.date).localeCompare(String(b.date)));
   $('#coups-forces tbody').replaceChildren(...cf.map((r) => el('tr', {},
     el('td', { text: I.fmtDate(r.date) }), el('td', { text: r.country }), el('td', { text: r.kind }), el('td', { text: r.what }),
