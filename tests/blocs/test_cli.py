@@ -113,3 +113,16 @@ def test_every_command_is_documented():
     doc = (Path(__file__).resolve().parents[2] / "docs" / "blocs.md").read_text("utf-8")
     for name in blocs_group.commands:
         assert f"sahelwatch blocs {name}" in doc, name
+
+
+def test_timeline_and_institutions_tables_in_french():
+    fr = run("timeline", "AES", "--lang", "fr").output
+    assert "Signature de la Charte du Liptako-Gourma," in fr and "MLI : adhésion (AES)" in fr
+    assert "Liptako-Gourma Charter signed" not in fr
+    assert "Non trouvé : Aucun fonds de stabilisation de l'AES" in fr
+    en = run("timeline", "AES").output
+    assert "Liptako-Gourma Charter signed," in en and "Signature de la Charte" not in en
+    inst = run("institutions", "AES", "--on", "2025-12-31", "--lang", "fr").output
+    assert "Inauguration de la BCID-AES à" in inst
+    spec = json.loads(run("institutions", "AES", "--on", "2025-12-31", "--format", "vega-lite", "--lang", "fr").output)
+    assert spec["title"]["text"] == "Alliance des États du Sahel / Confédération des États du Sahel : institutions"

@@ -217,3 +217,30 @@ def test_the_brief_of_a_view_comes_as_html_pdf_and_figures(server, demo_obs):
     assert pdf.content.startswith(b"%PDF") and "attachment" in pdf.headers["content-disposition"]
     bad = server.get("/api/v1/brief", params={"bloc": "NOPE", "period": "2023-10"}).json()["error"]
     assert bad["status"] == 400 and "AES" in bad["details"]["choices"]
+
+
+def test_bloc_routes_return_the_registry_texts_in_english_and_french(server):
+    tl = server.get("/api/v1/blocs/AES/timeline").json()
+    charter = next(r for r in tl["rows"] if r["id"] == "AES-charter-2023")
+    assert charter["what"].startswith("Liptako-Gourma Charter signed, establishing the Alliance of Sahel States")
+    assert charter["what_fr"].startswith("Signature de la Charte du Liptako-Gourma, qui institue l'Alliance des États")
+    assert tl["meta"]["not_found_fr"][0].startswith("Aucun fonds de stabilisation de l'AES")
+    blocs = {b["id"]: b for b in server.get("/api/v1/blocs").json()["rows"]}
+    assert blocs["AES"]["type_fr"] == "alliance de défense collective (2023), puis confédération (2024)"
+    fr = server.get("/api/v1/blocs/AES/institutions", params={"on": "2025-12-31", "lang": "fr"}).json()
+    en = server.get("/api/v1/blocs/AES/institutions", params={"on": "2025-12-31"}).json()
+    assert fr["vega_lite"]["title"]["text"].endswith(" : institutions") and fr["meta"]["lang"] == "fr"
+    assert en["vega_lite"]["title"]["text"].endswith(": institutions") and en["meta"]["lang"] == "en"
+    bank = next(r for r in fr["rows"] if r["category"] == "investment_bank")
+    assert bank["what"].startswith("BCID-AES inaugurated in Bamako") and bank["what_fr"].startswith(
+        "Inauguration de la BCID-AES à Bamako")
+    assert fr["rows"] == en["rows"]  # rows carry both texts whatever the lang
+    assert server.get("/api/v1/blocs/AES/institutions", params={"lang": "de"}).status_code == 400
+    coup = server.get("/api/v1/coups", params={"country": "NER"}).json()["rows"][0]
+    assert (coup["leader"], coup["leader_fr"]) == ("Gen. Abdourahamane Tiani/Tchiani (CNSP)",
+                                                   "général Abdourahamane Tiani/Tchiani (CNSP)")
+    fra = next(r for r in server.get("/api/v1/forces", params={"country": "NER"}).json()["rows"] if r["id"] == "FRA-NER")
+    assert fra["events"][-1]["what_fr"].startswith("Les derniers militaires français quittent le Niger")
+    au = server.get("/api/v1/blocs/AU/members", params={"on": "2024-01-01"}).json()["meta"]
+    assert au["notes_fr"][0].startswith("AU : liste de membres partielle")
+    assert au["rule_fr"].startswith("Appartenance à une date : un État est membre de `joined` (inclus)")

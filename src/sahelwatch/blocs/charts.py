@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 
 from .dates import as_day
-from .models import INSTITUTIONS, STAGES
+from .models import INSTITUTIONS, INSTITUTIONS_FR, STAGES, fr
 
 VEGA_LITE_VERSION = "5"
 
@@ -24,10 +24,44 @@ _COLOURS = {
 }
 
 
-def institutions_timeline_spec(registry, bloc: str, on=None) -> dict:
+#: the chart's own words; field values (stages, kinds, categories) stay the registry's ids
+_WORDS = {
+    "en": {"title": "{name}: institutions",
+           "sub1": "as of {day}; stages: announced > signed > established > operational",
+           "sub2": "Source and confidence of each milestone in its tooltip. Empty rows: no fact recorded.",
+           "x": "date (month- or year-precision dates are placed at the start of their period)",
+           "desc": "Institutions of {id} by stage, as of {day}",
+           "stage": "stage", "confidence": "confidence", "date": "date", "troops": "troops", "what": "what",
+           "precision": "precision", "kind": "kind", "source": "source", "category": "category",
+           "start": "start", "end": "end"},
+    "fr": {"title": "{name} : institutions",
+           "sub1": "au {day} ; stades : annoncé > signé > établi > opérationnel",
+           "sub2": "Source et degré de confiance de chaque jalon dans son infobulle. Lignes vides : aucun fait enregistré.",
+           "x": "date (les dates précises au mois ou à l'année sont placées au début de leur période)",
+           "desc": "Institutions de {id} par stade, au {day}",
+           "stage": "stade", "confidence": "confiance", "date": "date", "troops": "effectifs", "what": "jalon",
+           "precision": "précision", "kind": "nature", "source": "source", "category": "catégorie",
+           "start": "début", "end": "fin"},
+}
+
+
+_STAGES_FR = {"announced": "annoncé", "signed": "signé", "established": "établi",
+              "operational": "opérationnel", "defunct": "disparu"}
+_CONFIDENCE_FR = {"high": "élevée", "medium": "moyenne", "low": "faible"}
+
+
+def _labels(names: dict[str, str]) -> str:
+    """A Vega expression that shows ``names[label]`` (the value itself when not named)."""
+    pairs = ", ".join(f"'{k}': '{v}'" for k, v in names.items() if "'" not in v)
+    return f"({{{pairs}}})[datum.label] || datum.label"
+
+
+def institutions_timeline_spec(registry, bloc: str, on=None, lang: str = "en") -> dict:
     """Institutions of ``bloc`` over time, up to ``on`` (default today): one row per
     standard category; bars show the stage reached, points the milestones (shape
-    = confidence, tooltip = what, date and precision, source)."""
+    = confidence, tooltip = what, date and precision, source). ``lang="fr"``: titles
+    and milestone texts in French (``what`` holds the French text, ``what_en`` the English)."""
+    wd = _WORDS["fr" if lang == "fr" else "en"]
     org = registry.organisation(bloc)
     end = as_day(on, name="on") if on is not None else dt.date.today()
     diss = registry.dissolution(org.id)
@@ -52,7 +86,8 @@ def institutions_timeline_spec(registry, bloc: str, on=None) -> dict:
                 {
                     "category": cat, "stage": ms.reached_stage, "date": ms.date.opens.isoformat(),
                     "date_recorded": str(ms.date), "precision": ms.date.precision, "kind": ms.kind,
-                    "milestone": ms.id, "what": ms.what, "size_troops": ms.size_troops,
+                    "milestone": ms.id, "what": fr(ms.what, ms.what_fr) if lang == "fr" else ms.what,
+                    "what_en": ms.what, "what_fr": fr(ms.what, ms.what_fr), "size_troops": ms.size_troops,
                     "source": ms.source, "confidence": ms.confidence,
                 }
             )
@@ -60,15 +95,18 @@ def institutions_timeline_spec(registry, bloc: str, on=None) -> dict:
             segments.append({"category": cat, "stage": "defunct", "start": diss_day.isoformat(), "end": end.isoformat()})
     stages = [*STAGES, "defunct"]
     y = {"field": "category", "type": "nominal", "title": None, "scale": {"domain": list(INSTITUTIONS)}}
-    x_title = "date (month- or year-precision dates are placed at the start of their period)"
+    stage_legend, conf_legend = {}, {}
+    if lang == "fr":  # the values stay the registry's ids (tooltips, data); axis and legends name them in French
+        y["axis"] = {"labelExpr": _labels({k: v.replace("'", "’") for k, v in INSTITUTIONS_FR.items()})}
+        stage_legend = {"legend": {"labelExpr": _labels(_STAGES_FR)}}
+        conf_legend = {"legend": {"labelExpr": _labels(_CONFIDENCE_FR)}}
+    x_title = wd["x"]
+    name = (fr(org.name, org.name_fr) if lang == "fr" else org.name) or org.id
     return {
-        "description": f"Institutions of {org.id} by stage, as of {end.isoformat()}",
+        "description": wd["desc"].format(id=org.id, day=end.isoformat()),
         "title": {
-            "text": f"{org.name or org.id}: institutions",
-            "subtitle": [
-                f"as of {end.isoformat()}; stages: announced > signed > established > operational",
-                "Source and confidence of each milestone in its tooltip. Empty rows: no fact recorded.",
-            ],
+            "text": wd["title"].format(name=name),
+            "subtitle": [wd["sub1"].format(day=end.isoformat()), wd["sub2"]],
         },
         "width": 640,
         "height": {"step": 24},
@@ -82,14 +120,15 @@ def institutions_timeline_spec(registry, bloc: str, on=None) -> dict:
                     "x": {"field": "start", "type": "temporal", "title": x_title},
                     "x2": {"field": "end"},
                     "color": {
-                        "field": "stage", "type": "nominal", "title": "stage",
+                        "field": "stage", "type": "nominal", "title": wd["stage"],
                         "scale": {"domain": stages, "range": [_COLOURS[s] for s in stages]},
+                        **stage_legend,
                     },
                     "tooltip": [
-                        {"field": "category", "type": "nominal"},
-                        {"field": "stage", "type": "nominal"},
-                        {"field": "start", "type": "temporal"},
-                        {"field": "end", "type": "temporal"},
+                        {"field": "category", "type": "nominal", "title": wd["category"]},
+                        {"field": "stage", "type": "nominal", "title": wd["stage"]},
+                        {"field": "start", "type": "temporal", "title": wd["start"]},
+                        {"field": "end", "type": "temporal", "title": wd["end"]},
                     ],
                 },
             },
@@ -100,18 +139,19 @@ def institutions_timeline_spec(registry, bloc: str, on=None) -> dict:
                     "y": y,
                     "x": {"field": "date", "type": "temporal"},
                     "shape": {
-                        "field": "confidence", "type": "nominal", "title": "confidence",
+                        "field": "confidence", "type": "nominal", "title": wd["confidence"],
                         "scale": {"domain": ["high", "medium", "low"], "range": ["circle", "square", "triangle-up"]},
+                        **conf_legend,
                     },
                     "tooltip": [
-                        {"field": "what", "type": "nominal"},
-                        {"field": "date_recorded", "type": "nominal", "title": "date"},
-                        {"field": "precision", "type": "nominal"},
-                        {"field": "kind", "type": "nominal"},
-                        {"field": "stage", "type": "nominal"},
-                        {"field": "size_troops", "type": "quantitative", "title": "troops"},
-                        {"field": "source", "type": "nominal"},
-                        {"field": "confidence", "type": "nominal"},
+                        {"field": "what", "type": "nominal", "title": wd["what"]},
+                        {"field": "date_recorded", "type": "nominal", "title": wd["date"]},
+                        {"field": "precision", "type": "nominal", "title": wd["precision"]},
+                        {"field": "kind", "type": "nominal", "title": wd["kind"]},
+                        {"field": "stage", "type": "nominal", "title": wd["stage"]},
+                        {"field": "size_troops", "type": "quantitative", "title": wd["troops"]},
+                        {"field": "source", "type": "nominal", "title": wd["source"]},
+                        {"field": "confidence", "type": "nominal", "title": wd["confidence"]},
                         {"field": "milestone", "type": "nominal", "title": "id"},
                     ],
                 },
@@ -122,6 +162,7 @@ def institutions_timeline_spec(registry, bloc: str, on=None) -> dict:
             "vega_lite_version": VEGA_LITE_VERSION,
             "bloc": org.id,
             "as_of": end.isoformat(),
+            "lang": "fr" if lang == "fr" else "en",
         },
     }
 

@@ -5,6 +5,11 @@ address or citation), optional corroborating ``also`` pages, a ``confidence``
 (high / medium / low) and a free ``note``. Dates are :class:`FuzzyDate` and keep
 their precision. Structural checks live here; checks that need the whole
 registry (country codes, intervals, references) are in :mod:`.validate`.
+
+Texts shown to users have a French twin named with ``_fr`` (``what_fr``,
+``content_fr``, ``operation_fr``...). It is optional, so a user's registry may
+leave it out and French pages then show the English text; the bundled registry
+has one for every English text (:func:`missing_french` lists the gaps).
 """
 
 from __future__ import annotations
@@ -55,6 +60,15 @@ INSTITUTIONS: tuple[str, ...] = (
     "passport",
     "stabilisation_fund",
 )
+
+#: The categories' French names (briefs, charts).
+INSTITUTIONS_FR: dict[str, str] = {
+    "secretariat": "secrétariat", "parliament": "parlement", "court": "cour de justice",
+    "joint_force": "force conjointe", "investment_bank": "banque d'investissement",
+    "common_market": "marché commun", "customs_union": "union douanière",
+    "monetary_union": "union monétaire", "passport": "passeport",
+    "stabilisation_fund": "fonds de stabilisation",
+}
 
 #: Stages an institution goes through, in order.
 STAGES: tuple[str, ...] = ("announced", "signed", "established", "operational")
@@ -176,6 +190,7 @@ class Milestone(Sourced):
     kind: str = Field(validation_alias=AliasChoices("kind", "date_kind"))
     date: FDate
     what: str
+    what_fr: str | None = None
     end_date: FDate | None = None
     alt_dates: list[FDate] = []
     countries: list[str] = []
@@ -212,6 +227,7 @@ class Sanction(Sourced):
     imposed: FDate
     lifted: FDate | None = None
     content: str
+    content_fr: str | None = None
 
 
 class Organisation(_Entry):
@@ -219,6 +235,7 @@ class Organisation(_Entry):
     name: str | None = None
     name_fr: str | None = None
     type: str | None = None
+    type_fr: str | None = None
     kind: Literal["bloc", "mission"] = "bloc"
     seat: str | None = None
     host: str | None = None
@@ -231,6 +248,8 @@ class Organisation(_Entry):
     milestones: list[Milestone] = []
     sanctions: list[Sanction] = []
     not_found: list[str] = []
+    #: the same notes in French, in the same order
+    not_found_fr: list[str] = []
 
 
 class Coup(Sourced):
@@ -238,7 +257,9 @@ class Coup(Sourced):
     iso3: str
     date: FDate
     leader: str | None = None
+    leader_fr: str | None = None
     ousted: str | None = None
+    ousted_fr: str | None = None
 
 
 class ForceEvent(Sourced):
@@ -246,6 +267,7 @@ class ForceEvent(Sourced):
     kind: str
     date: FDate
     what: str
+    what_fr: str | None = None
     size_troops: int | None = None
 
     @field_validator("kind")
@@ -257,10 +279,45 @@ class ForceEvent(Sourced):
 class ForcePresence(_Entry):
     id: str
     partner: str
+    partner_fr: str | None = None
     operation: str
+    operation_fr: str | None = None
     country: str
     note: str | None = None
     events: list[ForceEvent] = Field(min_length=1)
+
+
+def fr(text: str | None, text_fr: str | None) -> str | None:
+    """The French text, or the English one where the registry has none."""
+    return text_fr or text
+
+
+def missing_french(
+    orgs: list[Organisation], coups: list[Coup], forces: list[ForcePresence]
+) -> list[str]:
+    """Where an English text has no French twin: ``"<id>.<field>"`` for each gap."""
+    out: list[str] = []
+
+    def need(owner: str, obj: Any, *fields: str) -> None:
+        for f in fields:
+            if getattr(obj, f) and not getattr(obj, f + "_fr"):
+                out.append(f"{owner}.{f}")
+
+    for o in orgs:
+        need(o.id, o, "name", "type")
+        if o.not_found and len(o.not_found_fr) != len(o.not_found):
+            out.append(f"{o.id}.not_found")
+        for ms in o.milestones:
+            need(ms.id, ms, "what")
+        for sa in o.sanctions:
+            need(sa.id, sa, "content")
+    for c in coups:
+        need(c.id, c, "leader", "ousted")
+    for p in forces:
+        need(p.id, p, "partner", "operation")
+        for e in p.events:
+            need(e.id, e, "what")
+    return out
 
 
 class RegistryFile(_Entry):
@@ -293,6 +350,7 @@ __all__ = [
     "CONFIDENCES",
     "MILESTONE_KINDS",
     "INSTITUTIONS",
+    "INSTITUTIONS_FR",
     "STAGES",
     "KIND_TO_STAGE",
     "FORCE_EVENT_KINDS",
@@ -308,4 +366,6 @@ __all__ = [
     "ForceEvent",
     "ForcePresence",
     "RegistryFile",
+    "fr",
+    "missing_french",
 ]

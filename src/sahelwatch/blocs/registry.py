@@ -27,7 +27,7 @@ from sahelwatch.domain.errors import RegistryError, UsageError
 
 from . import history
 from .dates import as_day
-from .models import Coup, ForcePresence, Member, Milestone, Organisation, RegistryFile
+from .models import Coup, ForcePresence, Member, Milestone, Organisation, RegistryFile, fr, missing_french
 from .results import DatedEvent, ForceStatus, InstitutionStatus, MemberStatus, SuspensionStatus, TimelineItem
 from .validate import Problem, check_registry, problems_from_pydantic
 
@@ -89,6 +89,10 @@ def _merge_org(base: Organisation, new: Organisation) -> Organisation:
         return new
     given = new.model_fields_set - {"id", "members", "milestones", "sanctions", "replace"}
     update = {f: getattr(new, f) for f in given}
+    # an English text given without its French twin: the base's French would describe the old text
+    for f in ("name", "type", "not_found"):
+        if f in given and f"{f}_fr" not in given:
+            update[f"{f}_fr"] = [] if f == "not_found" else None
     if "members" in new.model_fields_set:
         codes = {m.iso3 for m in new.members}
         update["members"] = [m for m in base.members if m.iso3 not in codes] + list(new.members)
@@ -304,6 +308,11 @@ class Registry:
                 out.append(st)
         return sorted(out, key=lambda s: (s.country, s.known_from, s.partner))
 
+    def missing_french(self) -> list[str]:
+        """``"<id>.<field>"`` for each English text without its French twin (empty for the
+        bundled registry; a user's file may leave them out: French pages then show English)."""
+        return missing_french(list(self._orgs.values()), self._coups, self._forces)
+
     # -- dated facts --------------------------------------------------------------------------
     def milestone(self, ref: str | tuple[str, str], key: str | None = None) -> Milestone:
         """A milestone by id, or by ``(bloc, key)`` where key is ``founding``,
@@ -332,20 +341,25 @@ class Registry:
         for c in self._coups:
             out.append(DatedEvent(id=c.id, category="coup", day=c.date.opens, date=str(c.date), precision=c.date.precision,
                                   kind="coup", what=f"Coup in {c.iso3}" + (f": {c.leader}" if c.leader else ""),
+                                  what_fr=f"Coup d'État ({c.iso3})" + (f" : {fr(c.leader, c.leader_fr)}" if c.leader else ""),
                                   countries=[c.iso3], fact=history.fact_of(c)))
         for org in self._orgs.values():
             for ms in org.milestones:
                 out.append(DatedEvent(id=ms.id, category="milestone", day=ms.date.opens, date=str(ms.date),
-                                      precision=ms.date.precision, kind=ms.kind, what=ms.what, bloc=org.id,
+                                      precision=ms.date.precision, kind=ms.kind, what=ms.what,
+                                      what_fr=fr(ms.what, ms.what_fr), bloc=org.id,
                                       countries=list(ms.countries), fact=history.fact_of(ms)))
             for s in org.sanctions:
                 out.append(DatedEvent(id=s.id, category="sanction", day=s.imposed.opens, date=str(s.imposed),
                                       precision=s.imposed.precision, kind="sanctions_imposed", what=s.content,
+                                      what_fr=fr(s.content, s.content_fr),
                                       bloc=org.id, countries=[s.target], fact=history.fact_of(s)))
         for p in self._forces:
             for e in p.events:
                 out.append(DatedEvent(id=e.id, category="force_event", day=e.date.opens, date=str(e.date),
                                       precision=e.date.precision, kind=e.kind, what=f"{p.partner} ({p.operation}): {e.what}",
+                                      what_fr=f"{fr(p.partner, p.partner_fr)} ({fr(p.operation, p.operation_fr)}) : "
+                                              f"{fr(e.what, e.what_fr)}",
                                       countries=[p.country], fact=history.fact_of(e)))
         return sorted(out, key=lambda e: (e.day, e.id))
 

@@ -60,6 +60,8 @@ class TimelineItem(BaseModel):
     category: str  # membership | suspension | milestone | sanction | coup
     kind: str
     what: str
+    #: the French text (the English one where the registry has no French)
+    what_fr: str
     countries: list[str] = []
     id: str | None = None
     institution: str | None = None
@@ -81,11 +83,13 @@ class InstitutionStatus(BaseModel):
     since_precision: str | None = None
     milestone: str | None = None
     what: str | None = None
+    what_fr: str | None = None
     size_troops: int | None = None
     fact: Fact | None = None
     uncertain: bool = False
     history: list[TimelineItem] = []
     note: str | None = None
+    note_fr: str | None = None
 
 
 class ForceStatus(BaseModel):
@@ -93,7 +97,9 @@ class ForceStatus(BaseModel):
 
     id: str
     partner: str
+    partner_fr: str
     operation: str
+    operation_fr: str
     country: str
     start: str | None  # None: arrival date not recorded
     start_known: bool
@@ -114,6 +120,7 @@ class DatedEvent(BaseModel):
     precision: str
     kind: str
     what: str
+    what_fr: str
     bloc: str | None = None
     countries: list[str] = []
     fact: Fact

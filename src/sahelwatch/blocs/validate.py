@@ -132,6 +132,9 @@ def _check_org(org: Organisation, iso: set[str]) -> Iterable[Problem]:
     base = f"organisations[{org.id}]"
     if not org.name:
         yield Problem(org.origin, base, "name", "missing: a new organisation needs a name")
+    if org.not_found_fr and len(org.not_found_fr) != len(org.not_found):
+        yield Problem(org.origin, base, "not_found_fr",
+                      f"{len(org.not_found_fr)} French notes for {len(org.not_found)} English ones (one each, same order)")
     if org.host is not None and org.host not in iso:
         yield Problem(org.origin, base, "host", f"unknown country code {org.host!r}")
     by_iso: dict[str, list[Member]] = {}

@@ -160,21 +160,30 @@ def members_cmd(obj: _Ctx, bloc: str, on: str | None, exclude_suspended: bool, f
                        [[s.iso3, s.joined, s.left, _src(s.left_fact), s.note] for s in former]))
 
 
+LANG = click.option("--lang", type=click.Choice(["en", "fr"]), default="en", show_default=True,
+                    help="Language of the registry's texts in the table (JSON carries both: what, what_fr).")
+
+
 @blocs_group.command("timeline")
 @click.argument("bloc")
 @click.option("--format", "fmt", type=FORMATS, default="table")
+@LANG
 @click.pass_obj
 @friendly
-def timeline_cmd(obj: _Ctx, bloc: str, fmt: str) -> None:
+def timeline_cmd(obj: _Ctx, bloc: str, fmt: str, lang: str) -> None:
     """Memberships, suspensions, milestones, sanctions and coups in member states, with sources."""
     reg = obj.registry
     org = reg.organisation(bloc)
     items = reg.timeline(org.id)
     if fmt == "json":
-        _emit_json({"bloc": org.id, "rule": MEMBER_RULE, "timeline": _dump(items), "not_found": org.not_found})
+        _emit_json({"bloc": org.id, "rule": MEMBER_RULE, "timeline": _dump(items), "not_found": org.not_found,
+                    "not_found_fr": org.not_found_fr})
         return
-    rows = [[t.date, t.precision, t.category, t.kind, t.what, ",".join(t.countries), _src(t.fact)] for t in items]
-    caption = "\n".join([MEMBER_RULE, *("Not found: " + n for n in org.not_found)])
+    fr = lang == "fr"
+    rows = [[t.date, t.precision, t.category, t.kind, t.what_fr if fr else t.what, ",".join(t.countries), _src(t.fact)]
+            for t in items]
+    not_found = org.not_found_fr if fr and len(org.not_found_fr) == len(org.not_found) else org.not_found
+    caption = "\n".join([MEMBER_RULE, *(("Non trouvé : " if fr else "Not found: ") + n for n in not_found)])
     _console().print(_table(f"{org.id} timeline", ["date", "precision", "category", "kind", "what", "countries",
                                                    "source [confidence]"], rows, caption=caption))
 
@@ -184,9 +193,10 @@ def timeline_cmd(obj: _Ctx, bloc: str, fmt: str) -> None:
 @click.option("--on", default=None, help="Day (YYYY-MM-DD; default today).")
 @click.option("--format", "fmt", type=click.Choice(["table", "json", "vega-lite"]), default="table",
               help="vega-lite: the timeline chart spec (JSON, data inline).")
+@LANG
 @click.pass_obj
 @friendly
-def institutions_cmd(obj: _Ctx, bloc: str, on: str | None, fmt: str) -> None:
+def institutions_cmd(obj: _Ctx, bloc: str, on: str | None, fmt: str, lang: str) -> None:
     """State of BLOC's standard institutions on a day (announced / signed / established / operational)."""
     reg = obj.registry
     org = reg.organisation(bloc)
@@ -194,7 +204,7 @@ def institutions_cmd(obj: _Ctx, bloc: str, on: str | None, fmt: str) -> None:
     if fmt == "vega-lite":
         from sahelwatch.blocs.charts import institutions_timeline_spec
 
-        _emit_json(institutions_timeline_spec(reg, org.id, on=day))
+        _emit_json(institutions_timeline_spec(reg, org.id, on=day, lang=lang))
         return
     rows = reg.institutions(org.id, on=day)
     rule = ("A milestone counts from the first day of its period (a month-precision date from the 1st); "
@@ -205,8 +215,9 @@ def institutions_cmd(obj: _Ctx, bloc: str, on: str | None, fmt: str) -> None:
     _console().print(_table(
         f"{org.id} institutions on {day}",
         ["institution", "state", "since", "milestone", "troops", "source [confidence]", "note"],
-        [[r.category, r.state + (" (uncertain)" if r.uncertain else ""), r.since, r.what, r.size_troops,
-          _src(r.fact), r.note] for r in rows],
+        [[r.category, r.state + (" (uncertain)" if r.uncertain else ""), r.since,
+          r.what_fr if lang == "fr" else r.what, r.size_troops, _src(r.fact),
+          r.note_fr if lang == "fr" else r.note] for r in rows],
         caption=rule,
     ))
 

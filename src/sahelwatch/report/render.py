@@ -197,13 +197,14 @@ def _bloc(data, wr: Writer) -> str:
                     "comparaisons comprises.") + "</p>"
         ms = info.get("milestones", [])
         html += f"<h3>{typography(escape(w('milestones', lang)), lang)}</h3>"
-        html += ("<ul>" + "".join(f'<li><time>{escape(m["date"])}</time> — {escape(m["what"])} '
+        html += ("<ul>" + "".join(f'<li><time>{escape(m["date"])}</time> — {typography(escape(m["what"]), lang)} '
                                   f'(<a href="{escape(m["source"])}">source</a>, {escape(m["confidence"])})</li>'
                                   for m in ms) + "</ul>") if ms else f"<p>{escape(w('none_in_period', lang))}</p>"
         inst = info.get("institutions", [])
         if inst:
             html += f"<h3>{typography(escape(w('institutions', lang)), lang)}</h3><ul>" + "".join(
-                f'<li>{escape(i["category"])}: {escape(i["state"])} (<time>{escape(str(i["since"]))}</time>)</li>'
+                f'<li>{typography(escape(i["category"] + ": " + i["state"]), lang)} (<time>{escape(str(i["since"]))}</time>)'
+                + (f' — {typography(escape(i["what"]), lang)}' if i.get("what") else "") + "</li>"
                 for i in inst) + "</ul>"
         html += f'<p class="note"><code>{escape(info.get("command", ""))}</code></p>'
         return html

@@ -238,19 +238,33 @@ def trend(q: Queries, data: BriefData) -> None:
                      cmd, q.as_of)
 
 
+#: confidence and stages in a French brief (the registry's ids in an English one)
+CONFIDENCE_FR = {"high": "confiance élevée", "medium": "confiance moyenne", "low": "confiance faible"}
+#: stages as nouns (a noun agrees with every institution: "force conjointe : en fonctionnement")
+STATES_FR = {"announced": "annonce", "signed": "signature", "established": "création",
+             "operational": "en fonctionnement", "defunct": "disparition (organisation dissoute)"}
+
+
 def bloc_info(obs, data: BriefData) -> None:
+    """The registry's facts for the brief, their texts in the brief's language."""
+    from ..blocs.models import INSTITUTIONS_FR
+
     per = data.period
     reg = obs.blocs
     info: dict = {}
+    fr = data.lang == "fr"
     if data.unit.kind == "bloc":
         bid = data.unit.id
         info["members"] = [{"iso3": m.iso3, "name": m.name, "joined": m.joined, "suspended": m.suspended,
                             "source": m.joined_fact.source} for m in data.unit.members]
-        info["milestones"] = [{"date": t.date, "what": t.what, "kind": t.kind, "source": t.fact.source,
-                               "confidence": t.fact.confidence}
+        info["milestones"] = [{"date": t.date, "what": t.what_fr if fr else t.what, "kind": t.kind, "source": t.fact.source,
+                               "confidence": CONFIDENCE_FR.get(t.fact.confidence, t.fact.confidence) if fr
+                               else t.fact.confidence}
                               for t in reg.timeline(bid) if per.start <= t.day <= per.end]
         on = min(per.end, dt.date.today())
-        info["institutions"] = [{"category": i.category, "state": i.state, "since": i.since, "what": i.what}
+        info["institutions"] = [{"category": INSTITUTIONS_FR.get(i.category, i.category) if fr else i.category,
+                                 "state": STATES_FR.get(i.state, i.state) if fr else i.state, "since": i.since,
+                                 "what": i.what_fr if fr else i.what}
                                 for i in reg.institutions(bid, on=on) if i.state != "none_recorded"]
         info["membership_rule"] = data.unit.membership
         info["command"] = f"sahelwatch blocs timeline {bid}"
@@ -259,7 +273,8 @@ def bloc_info(obs, data: BriefData) -> None:
         on = min(per.end, dt.date.today())
         info["blocs"] = [{"bloc": o.id, "name": o.name, "suspended": reg.is_suspended(o.id, c, on)}
                          for o in reg.organisations() if reg.is_member(o.id, c, on)]
-        info["coups"] = [{"date": str(k.date), "leader": k.leader, "ousted": k.ousted, "source": k.source}
+        info["coups"] = [{"date": str(k.date), "leader": (k.leader_fr or k.leader) if fr else k.leader,
+                          "ousted": (k.ousted_fr or k.ousted) if fr else k.ousted, "source": k.source}
                          for k in reg.coups(country=c, start=per.start, end=per.end)]
     data.bloc_info = info
 

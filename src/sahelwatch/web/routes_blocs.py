@@ -18,12 +18,13 @@ router = APIRouter(tags=["blocs"])
 
 @router.get("/blocs", response_model=TableOut, responses=ERRORS)
 def blocs(request: Request):
-    """The organisations: id, names (en/fr), kind, founding and dissolution with their sources."""
+    """The organisations: id, names and types (en/fr), kind, founding and dissolution with their sources."""
     reg = context(request).obs().blocs
     rows = []
     for o in reg.organisations():
         f, d = reg.founding(o.id), reg.dissolution(o.id)
         rows.append({"id": o.id, "name": o.name, "name_fr": o.name_fr, "kind": o.kind, "type": o.type,
+                     "type_fr": o.type_fr or o.type,
                      "seat": o.seat, "founded": str(f.date) if f else None,
                      "founded_source": f.source if f else None, "founded_confidence": f.confidence if f else None,
                      "dissolved": str(d.date) if d else None, "membership_complete": o.membership_complete,
@@ -36,6 +37,11 @@ MEMBER_RULE = (
     "Membership on a day: a state is a member from `joined` (inclusive) to `left` (exclusive); "
     "a suspended state is still a member. Month/year-precision dates count from the start of "
     "their period when they open a membership and to the end of it when they close one."
+)
+MEMBER_RULE_FR = (
+    "Appartenance à une date : un État est membre de `joined` (inclus) à `left` (exclu) ; "
+    "un État suspendu reste membre. Une date précise au mois ou à l'année compte à partir du début "
+    "de sa période quand elle ouvre une adhésion, et jusqu'à la fin de sa période quand elle la clôt."
 )
 INSTITUTION_RULE = ("A milestone counts from the first day of its period (a month-precision date from the 1st); "
                     "the state is the highest stage reached; 'uncertain' marks a period that contains the day.")
@@ -101,36 +107,45 @@ def members(request: Request, bloc: str = BLOC_PATH, on: str | None = DAY, inclu
     day = _day(on)
     ms = reg.members(org.id, on=day, include_suspended=include_suspended)
     former = [s for s in (reg.status(org.id, c, day) for c in reg.ever_members(org.id)) if s and not s.member]
-    notes = []
+    notes, notes_fr = [], []
     if not org.membership_complete:
         notes.append(f"{org.id}: partial member list (only states with recorded facts). {org.note or ''}".strip())
+        notes_fr.append(f"{org.id} : liste de membres partielle (seuls les États ayant des faits enregistrés).")
     if org.kind == "mission":
         notes.append(f"{org.id} is a mission, not a bloc: it has no member states.")
+        notes_fr.append(f"{org.id} est une mission, non un bloc : elle n'a pas d'États membres.")
     return json_response({"rows": _dump(ms), "meta": {
         "bloc": org.id, "name": org.name, "name_fr": org.name_fr, "on": day, "rule": MEMBER_RULE,
-        "include_suspended": include_suspended, "not_members": _dump(former), "notes": notes}})
+        "rule_fr": MEMBER_RULE_FR,
+        "include_suspended": include_suspended, "not_members": _dump(former), "notes": notes,
+        "notes_fr": notes_fr}})
 
 
 @router.get("/blocs/{bloc}/timeline", response_model=TableOut, responses=ERRORS)
 def timeline(request: Request, bloc: str = BLOC_PATH):
-    """Memberships, suspensions, milestones, sanctions and coups in member states, with sources."""
+    """Memberships, suspensions, milestones, sanctions and coups in member states, with sources;
+    each text in English (``what``) and French (``what_fr``)."""
     reg = context(request).obs().blocs
     org = _org(reg, bloc)
+    nf_fr = org.not_found_fr if len(org.not_found_fr) == len(org.not_found) else org.not_found
     return json_response({"rows": _dump(reg.timeline(org.id)),
-                          "meta": {"bloc": org.id, "rule": MEMBER_RULE, "not_found": list(org.not_found)}})
+                          "meta": {"bloc": org.id, "rule": MEMBER_RULE, "not_found": list(org.not_found),
+                                   "not_found_fr": list(nf_fr)}})
 
 
 @router.get("/blocs/{bloc}/institutions", response_model=TableOut, responses=ERRORS)
-def institutions(request: Request, bloc: str = BLOC_PATH, on: str | None = DAY):
-    """The standard institutions and their stage on a day, plus a Vega-Lite timeline spec."""
+def institutions(request: Request, bloc: str = BLOC_PATH, on: str | None = DAY,
+                 lang: Literal["en", "fr"] = Query("en", description="Language of the Vega-Lite spec's words "
+                                                                     "(rows carry both: what, what_fr)")):
+    """The standard institutions and their stage on a day, plus a Vega-Lite timeline spec in ``lang``."""
     from ..blocs.charts import institutions_timeline_spec
 
     reg = context(request).obs().blocs
     org = _org(reg, bloc)
     day = _day(on)
     return json_response({"rows": _dump(reg.institutions(org.id, on=day)),
-                          "vega_lite": institutions_timeline_spec(reg, org.id, on=day),
-                          "meta": {"bloc": org.id, "on": day, "rule": INSTITUTION_RULE}})
+                          "vega_lite": institutions_timeline_spec(reg, org.id, on=day, lang=lang),
+                          "meta": {"bloc": org.id, "on": day, "rule": INSTITUTION_RULE, "lang": lang}})
 
 
 @router.get("/coups", response_model=TableOut, responses=ERRORS)

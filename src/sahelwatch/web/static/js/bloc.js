@@ -2,7 +2,7 @@
 // foreign forces in member states, on one timeline.
 import { getJSON } from './api.js';
 import { drawVegaLite, embed, empty, timelineSpec } from './charts.js';
-import { $, blocName, el, link, showError, startCommon } from './common.js';
+import { $, blocName, el, link, loc, showError, startCommon } from './common.js';
 import * as I from './i18n.js';
 
 const hook = { ready: false, renders: 0, errors: [] };
@@ -29,7 +29,7 @@ function hostOf(u) { try { return new URL(u).hostname.replace(/^www\./, ''); } c
 function drawHead() {
   const org = cache.org;
   $('#bloc-name').textContent = org ? `${blocName(org)} (${bloc.replace(/_/g, ' ')})` : bloc;
-  $('#bloc-kind').textContent = org ? [org.type, org.founded ? `${I.t('bloc.founded')} ${I.fmtDate(org.founded)}` : '',
+  $('#bloc-kind').textContent = org ? [loc(org, 'type'), org.founded ? `${I.t('bloc.founded')} ${I.fmtDate(org.founded)}` : '',
     org.dissolved ? `${I.t('bloc.dissolved')} ${I.fmtDate(org.dissolved)}` : ''].filter(Boolean).join(' · ') : '';
   document.title = `${bloc} · sahelwatch`;
 }
@@ -37,7 +37,7 @@ function drawHead() {
 function drawMembers() {
   const res = cache.members;
   const rows = (res.rows || []).filter((r) => r.member !== false);
-  $('#members-rule').textContent = `${I.t('bloc.members_on', { date: I.fmtDate(cache.on) })} ${(res.meta && res.meta.rule) || ''}`;
+  $('#members-rule').textContent = `${I.t('bloc.members_on', { date: I.fmtDate(cache.on) })} ${loc(res.meta, 'rule')}`;
   const tb = $('#members tbody');
   if (!rows.length) { tb.replaceChildren(el('tr', {}, el('td', { colSpan: 7, class: 'muted', text: I.t('bloc.no_members') }))); return; }
   tb.replaceChildren(...rows.map((r) => {
@@ -59,15 +59,15 @@ function timelineItems() {
   const memberIso = new Set((cache.timeline.rows || []).flatMap((r) => r.countries || []));
   for (const r of cache.timeline.rows || []) {
     const lane = r.category === 'membership' ? I.t('bloc.lane.membership') : r.category === 'suspension' ? I.t('bloc.lane.suspensions') : I.t('bloc.lane.milestones');
-    items.push({ date: r.date, end: null, lane, label: r.what, kind: I.term('kind', r.kind) });
+    items.push({ date: r.date, end: null, lane, label: loc(r, 'what'), kind: I.term('kind', r.kind) });
   }
   for (const c of (cache.coups.rows || []).filter((x) => memberIso.has(x.iso3))) {
-    items.push({ date: c.date, end: null, lane: I.t('bloc.lane.coups'), label: `${c.iso3}: ${c.leader || ''}`, kind: I.t('bloc.kind.coup') });
+    items.push({ date: c.date, end: null, lane: I.t('bloc.lane.coups'), label: `${c.iso3}: ${loc(c, 'leader')}`, kind: I.t('bloc.kind.coup') });
   }
   for (const f of (cache.forces.rows || []).filter((x) => memberIso.has(x.country))) {
     const start = f.start || f.known_from;
     if (!start) continue;
-    items.push({ date: start, end: f.end || cache.on, lane: I.t('bloc.lane.forces'), label: `${f.partner} — ${f.operation} (${f.country})`, kind: I.t('bloc.kind.force') });
+    items.push({ date: start, end: f.end || cache.on, lane: I.t('bloc.lane.forces'), label: `${loc(f, 'partner')} — ${loc(f, 'operation')} (${f.country})`, kind: I.t('bloc.kind.force') });
   }
   return { items, memberIso };
 }
@@ -77,16 +77,22 @@ async function drawTimeline() {
   if (items.length) await embed('#chart-bloc-timeline', timelineSpec(items)); else empty('#chart-bloc-timeline');
   const ms = (cache.timeline.rows || []).filter((r) => r.category !== 'membership');
   $('#milestones tbody').replaceChildren(...ms.map((r) => el('tr', {},
-    el('td', { text: I.fmtDate(r.date) }), el('td', { text: I.term('kind', r.kind) }), el('td', { text: r.what || '' }),
+    el('td', { text: I.fmtDate(r.date) }), el('td', { text: I.term('kind', r.kind) }), el('td', { text: loc(r, 'what') }),
     el('td', { text: I.term('conf', (r.fact || {}).confidence) }), el('td', {}, sources(r.fact)))));
   const cf = [
-    ...(cache.coups.rows || []).filter((x) => memberIso.has(x.iso3)).map((c) => ({ date: c.date, country: c.iso3, kind: I.t('bloc.kind.coup'), what: `${c.leader || ''} — ${c.ousted || ''}`, fact: c })),
+    ...(cache.coups.rows || []).filter((x) => memberIso.has(x.iso3)).map((c) => ({ date: c.date, country: c.iso3, kind: I.t('bloc.kind.coup'), what: `${loc(c, 'leader')} — ${loc(c, 'ousted')}`, fact: c })),
     ...(cache.forces.rows || []).filter((x) => memberIso.has(x.country)).map((f) => ({ date: f.start || f.known_from, country: f.country, kind: I.t('bloc.kind.force'),
-      what: `${f.partner}: ${f.operation}${f.end ? ` (${I.t('bloc.until')} ${I.fmtDate(f.end)})` : ''}`, fact: (f.events && f.events[0] && f.events[0].fact) || null })),
+      what: `${loc(f, 'partner')}${I.currentLang() === 'fr' ? ' : ' : ': '}${loc(f, 'operation')}${f.end ? ` (${I.t('bloc.until')} ${I.fmtDate(f.end)})` : ''}`, fact: (f.events && f.events[0] && f.events[0].fact) || null })),
   ].sort((a, b) => String(a.date).localeCompare(String(b.date)));
   $('#coups-forces tbody').replaceChildren(...cf.map((r) => el('tr', {},
     el('td', { text: I.fmtDate(r.date) }), el('td', { text: r.country }), el('td', { text: r.kind }), el('td', { text: r.what }),
     el('td', {}, sources(r.fact)))));
+}
+
+// The institutions chart's words come from the server in the page's language.
+function loadInstitutions() {
+  const lang = I.currentLang();
+  return getJSON(`/blocs/${bloc}/institutions`, { on: cache.on, lang }).then((r) => { r.lang = lang; return r; }).catch(() => null);
 }
 
 async function load() {
@@ -94,7 +100,7 @@ async function load() {
   $('#b-on').value = cache.on;
   const [orgs, members, timeline, coups, forces, institutions] = await Promise.all([
     getJSON('/blocs'), getJSON(`/blocs/${bloc}/members`, { on: cache.on }), getJSON(`/blocs/${bloc}/timeline`),
-    getJSON('/coups'), getJSON('/forces'), getJSON(`/blocs/${bloc}/institutions`, { on: cache.on }).catch(() => null),
+    getJSON('/coups'), getJSON('/forces'), loadInstitutions(),
   ]);
   cache.org = (orgs.rows || []).find((o) => o.id === bloc);
   Object.assign(cache, { members, timeline, coups, forces, institutions });
@@ -124,7 +130,12 @@ async function main() {
       document.body.dataset.ready = '1';
     });
     window.addEventListener('popstate', async () => { await load(); await draw(); });
-    document.addEventListener('sw:lang', () => draw());
+    document.addEventListener('sw:lang', async () => {
+      document.body.dataset.ready = '0';
+      if (!cache.institutions || cache.institutions.lang !== I.currentLang()) cache.institutions = await loadInstitutions();
+      await draw();
+      document.body.dataset.ready = '1';
+    });
   } catch (e) {
     hook.errors.push(String(e.message || e));
     showError(e);

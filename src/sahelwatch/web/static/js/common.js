@@ -53,6 +53,14 @@ export async function startCommon() {
   return meta;
 }
 
+// A registry text in the page's language: its French twin (`what_fr`...) when the page is in
+// French and the registry has one, else the English field.
+export function loc(o, field) {
+  if (!o) return '';
+  const fr = I.currentLang() === 'fr' ? o[`${field}_fr`] : null;
+  return fr || o[field] || '';
+}
+
 export function blocName(b) {
   if (!b) return '';
   return (I.currentLang() === 'fr' && b.name_fr) ? b.name_fr : (b.name || b.id);

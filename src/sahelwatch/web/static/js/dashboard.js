@@ -283,6 +283,14 @@ async function loadEvents(cursor) {
   }
 }
 
+// The institutions chart's words (titles, milestone texts) come from the server in the page's language.
+function loadInstitutions(bloc) {
+  const lang = I.currentLang();
+  return getJSON(`/blocs/${encodeURIComponent(bloc)}/institutions`, { lang })
+    .then((r) => { cache.institutions = r; cache.instBloc = bloc; cache.instLang = lang; })
+    .catch((e) => { cache.institutions = { rows: [], error: e }; });
+}
+
 async function loadSide(gen) {
   const src = state.source || defaultSource();
   // alerts and indicators of the view's countries: the chosen ones, else the bloc's members
@@ -297,10 +305,7 @@ async function loadSide(gen) {
       .then((r) => { cache.compare = r; cache.compareSource = src; }).catch((e) => { cache.compare = { rows: [], error: e }; }));
   }
   const bloc = state.bloc || 'AES';
-  if (cache.instBloc !== bloc) {
-    jobs.push(getJSON(`/blocs/${encodeURIComponent(bloc)}/institutions`, {})
-      .then((r) => { cache.institutions = r; cache.instBloc = bloc; }).catch((e) => { cache.institutions = { rows: [], error: e }; }));
-  }
+  if (cache.instBloc !== bloc || cache.instLang !== I.currentLang()) jobs.push(loadInstitutions(bloc));
   await Promise.all(jobs);
   if (gen !== generation) return;
   renderAlerts(cache.alerts);
@@ -463,6 +468,7 @@ async function rerender() {
   renderAlerts(cache.alerts);
   renderIndicators(cache.indicators);
   await drawCompare();
+  if (cache.instBloc && cache.instLang !== I.currentLang()) await loadInstitutions(cache.instBloc);
   await drawVegaLite('#chart-institutions', cache.institutions);
   await drawForecasts(state, cache.members).catch((e) => { hook.errors.push(String(e.message || e)); });
   await loadAnswer();
