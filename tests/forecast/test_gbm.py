@@ -16,7 +16,7 @@ from sahelwatch.forecast.run import backtest, forecast
 
 ORIGIN = 516  # 2022-12
 #: the inner backtest runs on the 24 months of the test panel to ORIGIN (inner origin 2022-06)
-INNER = {**FAST_GBM, "blend_min_history": 12}
+INNER = {**FAST_GBM, "blend": "auto", "blend_min_history": 12}
 
 
 def _synthetic_panel(units: int = 40, months: int = 96, seed: int = 7) -> Panel:
@@ -66,10 +66,10 @@ def test_quantile_function_never_decreases():
     assert (np.diff(v, axis=-1) >= 0).all() and v.min() >= 0
 
 
-@pytest.mark.parametrize("blend", ["auto", 0.3])
-def test_gbm_is_deterministic_with_a_seed_and_draws_are_counts(blend):
+@pytest.mark.parametrize("blend,base", [("auto", "none"), (0.3, "conflictology"), (0.5, "none")])
+def test_gbm_is_deterministic_with_a_seed_and_draws_are_counts(blend, base):
     p = views_panel(WEST_AFRICA)
-    params = {**INNER, "blend": blend}
+    params = {**INNER, "blend": blend, "base": base}
     a = forecast(p, "gbm", horizons="1-6", draws=50, seed=4, origin=ORIGIN, params=params)
     b = forecast(p, "gbm", horizons="1-6", draws=50, seed=4, origin=ORIGIN, params=params)
     np.testing.assert_array_equal(a.draws, b.draws)
@@ -113,7 +113,7 @@ def test_inner_backtest_reads_nothing_after_the_origin():
 
 def test_short_history_falls_back_to_the_default_weight():
     p = views_panel(WEST_AFRICA)
-    m = models.get("gbm", **FAST_GBM)  # blend_min_history 24 > the 18 months before the inner origin
+    m = models.get("gbm", **{**FAST_GBM, "blend": "auto"})  # 24 months needed, 18 before the inner origin
     models.run(m, p.until(ORIGIN), (1, 2, 3, 4, 5, 6), 20, 0)
     assert m.last_fit["blend"]["weight"] == 0.5 and m.last_fit["blend"]["chosen_by"].startswith("default")
 
@@ -126,3 +126,12 @@ def test_gbm_beats_zero_and_the_global_bootstrap_on_a_synthetic_panel():
     assert crps["gbm"] < 0.8 * crps["zero"]
     assert crps["gbm"] < 0.8 * crps["bootstrap"]
     assert crps["gbm"] < 1.1 * crps["conflictology"]
+
+
+def test_bad_blend_or_base_is_a_usage_error():
+    from sahelwatch import UsageError
+
+    with pytest.raises(UsageError, match="blend must be 'auto' or a weight in"):
+        models.get("gbm", blend=1.5)
+    with pytest.raises(UsageError, match="unknown base 'mean'"):
+        models.get("gbm", base="mean")

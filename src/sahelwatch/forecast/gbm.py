@@ -1,12 +1,27 @@
-"""A gradient-boosting forecaster: LightGBM quantile regression turned into draws.
+"""A gradient-boosting forecaster: LightGBM quantile regression, combined with conflictology, turned into draws.
 
 One pooled model per quantile level over every unit, month and horizon (the horizon
 and the target's calendar month are features), on log1p of the value. Quantile loss
 at many levels is a discretised CRPS, so the model is trained for the score it is
 judged by; log1p keeps the large conflicts from drowning the rest, and quantiles
 commute with the monotone transform. The predicted quantiles are sorted (they never
-cross), interpolated at ``draws`` evenly spaced levels, mapped back with expm1 and
-rounded to counts, then shuffled: each draw is one sample of the predictive
+cross) and interpolated at ``draws`` evenly spaced levels, mapped back with expm1.
+
+That quantile function is then averaged, level by level on the count scale, with the
+conflictology baseline's (each unit's last 12 months as an inverse CDF): a quantile
+average ("Vincentization") of two forecasts, ``w * gbm + (1 - w) * conflictology``,
+nondecreasing in the level because both are. The weight ``w`` is a fixed default of
+0.5, justified independently of the benchmark: equal weights are the standard forecast
+combination, which estimated weights rarely beat (the "forecast combination puzzle").
+``blend="auto"`` chooses ``w`` instead by an inner backtest on the history only (see
+:meth:`GradientBoosting.blend_weight`); on the benchmark's windows it did no better than
+equal weights (one inner window is a noisy judge), so it is not the default.
+
+``base="conflictology"`` makes each level's trees learn the residual from the unit's own
+recent quantile (:func:`features.recent_quantiles`) rather than log1p itself; it is an
+option, not the default (see BENCHMARKS.md for both).
+
+The values are rounded to counts and shuffled: each draw is one sample of the predictive
 distribution. LightGBM runs with ``deterministic=True`` and a fixed seed, so the same
 history and seed give the same draws. It runs on one thread by default: on a busy
 machine LightGBM's OpenMP threads spin against each other (measured: 2 threads took
@@ -18,8 +33,8 @@ from __future__ import annotations
 from . import features
 from .panel import Panel, month_label
 
-#: weight of the gbm quantiles when the history is too short to choose it: equal weights, the
-#: forecast-combination default that estimated weights rarely beat (the "combination puzzle")
+#: weight of the gbm quantiles by default, and with ``blend="auto"`` when the history is too short
+#: to choose it: equal weights, the forecast-combination default that estimated weights rarely beat
 DEFAULT_BLEND = 0.5
 INNER_DRAWS = 100  # levels at which the inner backtest evaluates the quantile functions
 LEVELS = (0.02, 0.05, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 0.98)
@@ -31,11 +46,13 @@ class GradientBoosting:
     def __init__(self, *, n_estimators: int = 120, learning_rate: float = 0.06, num_leaves: int = 15,
                  min_child_samples: int = 40, levels=LEVELS, horizons_per_row: int = 3,
                  train_months: int | None = None, weight_power: float = 0.0, threads: int = 1,
-                 base: str = "conflictology", blend="auto", blend_min_history: int = 24):
-        if base not in ("conflictology", "none"):
-            from ..domain.errors import UsageError
+                 base: str = "none", blend=DEFAULT_BLEND, blend_min_history: int = 24):
+        from ..domain.errors import UsageError
 
+        if base not in ("conflictology", "none"):
             raise UsageError(f"gbm: unknown base {base!r}", choices=["conflictology", "none"])
+        if blend != "auto" and not (isinstance(blend, (int, float)) and 0.0 <= blend <= 1.0):
+            raise UsageError(f"gbm: blend must be 'auto' or a weight in [0, 1], not {blend!r}")
         self.params = dict(n_estimators=n_estimators, learning_rate=learning_rate, num_leaves=num_leaves,
                            min_child_samples=min_child_samples, horizons_per_row=horizons_per_row,
                            train_months=train_months, weight_power=weight_power, threads=threads, base=base,
