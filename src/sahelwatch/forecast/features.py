@@ -157,6 +157,35 @@ def compute(panel: Panel) -> dict:
     return out
 
 
+#: the window of :func:`recent_quantiles`, the same 12 months the conflictology baseline samples from
+RECENT = Feature("recent_quantiles", 0, "quantiles of log1p over the last 12 months (the conflictology distribution)")
+
+
+def recent_quantiles(panel: Panel, levels, window: int = 12):
+    """``(units x months x levels)`` float32: at month ``t``, the ``levels`` quantiles (linear
+    interpolation between order statistics) of log1p over months ``t - window + 1 .. t`` that
+    the unit has; NaN before its first month. Reads only columns ``<= t`` (lag 0)."""
+    import numpy as np
+
+    y = panel.matrix()
+    have = ~np.isnan(y)
+    lgn = np.where(have, np.log1p(np.where(have, y, 0.0)), np.nan).astype(np.float32)
+    n, T = lgn.shape
+    padded = np.concatenate([np.full((n, window - 1), np.nan, dtype=np.float32), lgn], axis=1)
+    win = np.sort(np.lib.stride_tricks.sliding_window_view(padded, window, axis=1), axis=-1)  # NaN sort last
+    c = (~np.isnan(win)).sum(axis=-1)
+    out = np.full((n, T, len(levels)), np.nan, dtype=np.float32)
+    for k, a in enumerate(levels):
+        pos = a * np.maximum(c - 1, 0)
+        lo = np.floor(pos).astype(np.int64)
+        hi = np.minimum(lo + 1, np.maximum(c - 1, 0))
+        frac = (pos - lo).astype(np.float32)
+        vlo = np.take_along_axis(win, lo[..., None], axis=-1)[..., 0]
+        vhi = np.take_along_axis(win, hi[..., None], axis=-1)[..., 0]
+        out[..., k] = np.where(have & (c > 0), vlo + frac * (vhi - vlo), np.nan)
+    return out
+
+
 def at_origin(panel: Panel, origin: int) -> dict:
     """Features of ``panel`` for model fitting at ``origin``; refuses a panel that goes past it."""
     if panel.last_month > origin:
