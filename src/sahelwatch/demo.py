@@ -24,11 +24,12 @@ DEMO_SERIES = (
               "events whose start and end months differ were dropped, so totals run somewhat low"}),
 )
 #: forecasts the demo keeps in the store (see docs/forecast.md): (source, origin or None for the
-#: source's last month, model parameters). The brief of October 2023 reads the event store, so its
-#: outlook is the event store's forecast from that month; the dashboard shows the series' latest one,
-#: and the series' October 2023 forecast can be judged against what happened since.
+#: source's last month, model parameters). None from the event store: its events are a 1,000-row
+#: global sample plus one Candidate month, with January-September 2023 uncovered, and a panel
+#: would count those months as zero deaths. The brief of October 2023 therefore takes its outlook
+#: from the series' forecast made at that month (and says it comes from another source), which
+#: can be judged against what happened since; the dashboard shows the series' latest one.
 DEMO_FORECASTS = (
-    ("store", None, {}),
     ("series:ged_cm_251", "2023-10", {"train_months": 120}),
     ("series:ged_cm_251", None, {"train_months": 120}),
 )

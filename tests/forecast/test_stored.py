@@ -186,3 +186,12 @@ def test_cli_lists_the_stored_forecasts_and_shows_the_latest(obs, saved):
     r = CliRunner().invoke(cli, ["forecast", "show", "--country", "MLI", "--forecast", "ffffffff", "--home",
                                  str(obs.home)])
     assert r.exit_code == 1 and "no stored forecast 'ffffffff'" in r.output and "Traceback" not in r.output
+
+
+def test_a_series_panel_cites_the_series_not_the_event_sources(obs, series_panel):
+    snap = next(s.id for s in obs.snapshots() if s.source == SERIES)
+    assert series_panel.meta["citation"] == ("series ged_cm_251: UCDP GED 25.1, derived by T. Schincariol "
+                                             f"(file schincariol_limits_conf_ged251_1989_2024.csv, snapshot {snap})")
+    assert obs.forecast.panel("cm", "fatalities_sb", source="series:views_cm").meta["citation"].startswith(
+        "series views_cm: VIEWS challenge 2024")
+    assert "UCDP GED/Candidate" in obs.forecast.panel("cm", "fatalities_all").meta["citation"]  # the event store

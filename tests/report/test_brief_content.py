@@ -32,7 +32,7 @@ def test_headline_and_member_figures_match_the_candidate_file(aes_en):
     assert figs["cur.fatalities_high"].value == sum(t["high"] for t in expect.values())
 
 
-def test_html_prints_each_figure_with_its_footnote(aes_en):
+def test_html_prints_each_figure_with_its_footnote(demo_obs, aes_en):
     html = aes_en.html()
     for key, printed in [("cur.events", "125"), ("cur.fatalities_best", "803"), ("cur.fatalities_high", "1,210"),
                          ("country.BFA.events", "58"), ("country.BFA.fatalities_best", "569"),
@@ -41,8 +41,9 @@ def test_html_prints_each_figure_with_its_footnote(aes_en):
     notes = {n: cmd for n, cmd, _, _ in aes_en.figures.footnotes()}
     for f in aes_en.figures:
         assert f.command in notes.values(), f.key
-        if f.key.startswith("forecast."):  # the snapshot the forecast was fitted on: the last UCDP one
-            assert f.snapshot == max(s.id for s in aes_en.data.snapshots) < DEMO_LAST
+        if f.key.startswith("forecast."):  # the snapshot the forecast was fitted on: the series' own
+            ged_cm = max(s.id for s in demo_obs.snapshots() if s.source == "series:ged_cm_251")
+            assert f.snapshot == ged_cm, f.key
         else:
             assert f.snapshot == DEMO_LAST  # the store's latest snapshot when the brief was made
     for n in notes:
@@ -180,32 +181,37 @@ def test_the_outlook_is_the_stored_forecast_made_in_october_2023(demo_obs, aes_e
     ids = {r["forecast"] for r in rows}
     assert len(ids) == 1 and len(rows) == 9  # 3 members x November 2023 to January 2024
     f = demo_obs.forecast.get(ids.pop())
-    # the brief reads the event store: its forecast, made at the end of the period with data to then only
-    assert (f.manifest["source"], f.manifest["origin_month"], f.manifest["target"]) == ("store", "2023-10",
-                                                                                        "fatalities_all")
+    # the store holds no forecast from its own events (a sample with uncovered months): the
+    # outlook is the GED-derived series' forecast made at the end of the period, and says so
+    assert (f.manifest["source"], f.manifest["origin_month"], f.manifest["target"]) == ("series:ged_cm_251",
+                                                                                        "2023-10", "fatalities_all")
     assert {r["month"] for r in rows} == {"2023-11", "2023-12", "2024-01"}
     # each printed number is the stored summary's, read here from the Parquet file
     summ = pl.read_parquet(f.path / "summary.parquet")
+    series = demo_obs.series.table("ged_cm_251")
     for i, r in enumerate(rows):
         s = summ.filter((pl.col("unit") == r["unit"]) & (pl.col("month").cast(pl.String).str.slice(0, 7) == r["month"]))
         assert aes_en.figures[f"forecast.{i}.median"].value == s["q50"].item()
         assert aes_en.figures[f"forecast.{i}.high"].value == s["q95"].item()
         assert f'data-key="forecast.{i}.median">{num(s["q50"].item(), "en")}</span>' in html
+        # what happened since, from the series itself
+        obs_row = series.filter((pl.col("country_iso3") == r["unit"])
+                                & (pl.col("period").cast(pl.String).str.slice(0, 7) == r["month"]))
+        assert aes_en.figures[f"forecast.{i}.observed"].value == obs_row["value"].item()
     part = _outlook(html)
     assert "Left out" not in part and "90% interval" in part and f"forecast {f.id}" in part
     assert "probabilities, not certainties" in part
+    assert ("The store holds no forecast made from its own UCDP events at 2023-10: this outlook is the forecast "
+            "of the series ged_cm_251") in part and "another source than the figures above" in part
     assert f"sahelwatch forecast show --forecast {f.id} --country BFA" in html  # the footnote
     assert f.manifest["command"] in part  # the command that fits it again
-    # the store's data end in October 2023: nothing observed since, so no such column
-    assert "observed since" not in part
-    assert "fitted on a sample: ged231_sample1000_global.csv" in part  # the data's limits, said
-    assert "count as 0 in the panel" in part
+    assert "observed since" in part
 
 
 def test_the_french_outlook_speaks_french(aes_fr):
     part = _outlook(aes_fr.html())
     assert f"intervalle à 90{NNBSP}%" in part and "médiane" in part and "novembre 2023" in part
-    assert f"Réserve{NNBSP}: ajustée sur un échantillon" in part
+    assert "ces perspectives sont la prévision de la série ged_cm_251" in part and "observé depuis" in part
     assert "des probabilités, non des certitudes" in part
 
 

@@ -40,6 +40,10 @@ class ForecastNamespace:
                                  "use --source store or --panel FILE")
             df = self._obs.series.table(name, check_target(target), country=countries or None, as_of=as_of)
             p = builders.panel_from_series_frame(df, target, level=level, series=name)
+            info = next((x for x in self._obs.series.list() if x.get("series") == name), {})
+            if info:  # the series' own provenance, not the event sources' citation
+                p.meta["citation"] = (f"series {name}: {info.get('vintage') or 'vintage not stated'}"
+                                      f" (file {info.get('file')}, snapshot {info.get('snapshot')})")
         else:
             raise UsageError(f"unknown source {source!r}", choices=["store", "series:NAME"])
         from .outlook import snapshot_read

@@ -251,10 +251,13 @@ BRIEF_TARGETS = {"ucdp": ("fatalities_all",), "ucdp_ged": ("fatalities_all",), "
 
 def source_matches(manifest: dict, source: str | None) -> bool:
     """Whether a forecast answers for data read from ``source``: ``None`` (any), ``store`` or an
-    event-store family (``ucdp``: forecasts of all UCDP deaths from the store) or ``series:NAME``."""
+    event-store family (``ucdp``: forecasts of all UCDP deaths from the store), ``series:NAME``,
+    or ``series`` (any series)."""
     if source is None:
         return True
     s = str(source).strip().lower()
+    if s == "series":
+        return str(manifest["source"]).startswith("series:")
     if s.startswith("series:"):
         return manifest["source"] == s
     if manifest["source"] != "store":

@@ -35,6 +35,7 @@ KEYS = ("unit", "month", "measure", "median", "low", "high", "model", "command",
 class Outlook:
     rows: list[dict] = field(default_factory=list)
     reason: dict | None = None  # lang -> why the section is left out
+    note: dict | None = None  # lang -> why the rows come from another source than the brief's figures
 
     @property
     def available(self) -> bool:
@@ -55,6 +56,19 @@ def load_forecasts(obs, units, months, *, source=None, as_of=None) -> Outlook:
         return Outlook(reason={"en": "no member state to forecast in the period",
                                "fr": "aucun État membre à prévoir sur la période"})
     rows = _ask(fc, list(units), after, source=source, as_of=as_of)
+    note = None
+    if not rows and str(source or "").lower() == "ucdp":
+        # no forecast from the brief's own events: one of UCDP deaths from a stored series, said so
+        rows = [r for r in _ask(fc, list(units), after, source="series", as_of=as_of)
+                if r.get("measure") == "fatalities_all"]
+        if rows:
+            src = str(rows[0].get("source") or "").split(":", 1)[-1]
+            note = {"en": f"The store holds no forecast made from its own UCDP events at {origin}: this outlook "
+                          f"is the forecast of the series {src} (UCDP deaths by country and month), another source "
+                          "than the figures above.",
+                    "fr": f"La base ne contient aucune prévision établie en {origin} à partir de ses propres "
+                          f"événements UCDP : ces perspectives sont la prévision de la série {src} (morts UCDP par "
+                          "pays et par mois), une autre source que les chiffres ci-dessus."}
     if not rows:
         return Outlook(reason={"en": f"the store holds no forecast for {', '.join(units)} made at {origin} with "
                                      f"data to that month only ({after[0]} to {after[-1]})",
@@ -65,7 +79,7 @@ def load_forecasts(obs, units, months, *, source=None, as_of=None) -> Outlook:
         missing = [k for k in KEYS if k not in r]
         if missing:
             raise ValueError(f"forecast row {r!r} lacks {', '.join(missing)}")
-    return Outlook(rows=rows)
+    return Outlook(rows=rows, note=note)
 
 
 def _ask(fc, units: list[str], months: list[str], *, source=None, as_of=None) -> list[dict]:
@@ -133,6 +147,8 @@ def render(data, wr) -> str:
                                       target=first["measure"], source=_source(first.get("source"), lang), model=first["model"],
                                       id=first.get("forecast", "—"), snap=first["snapshot"])
     html = f'<p class="note">{typography(escape(WORDS["intro"][lang].format(origin=origin, what=what)), lang)}</p>'
+    if out.note:
+        html += f'<p class="note other-source">{typography(escape(out.note[lang]), lang)}</p>'
     seen = any(r.get("observed") is not None for r in rows)
     units = list(dict.fromkeys(r["unit"] for r in rows))
     months = list(dict.fromkeys(r["month"] for r in rows))
