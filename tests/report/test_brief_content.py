@@ -206,6 +206,9 @@ def test_the_outlook_is_the_stored_forecast_made_in_october_2023(demo_obs, aes_e
     assert f"sahelwatch forecast show --forecast {f.id} --country BFA" in html  # the footnote
     assert f.manifest["command"] in part  # the command that fits it again
     assert "observed since" in part
+    # the series' snapshot the outlook read is listed with the brief's other snapshots
+    assert f.manifest["snapshot"] in {s.id for s in aes_en.data.snapshots if s.source == "series:ged_cm_251"}
+    assert "schincariol_limits_conf_ged251_1989_2024.csv" in html.split('class="snapshots"')[1]
 
 
 def test_the_french_outlook_speaks_french(aes_fr):

@@ -284,3 +284,7 @@ def forecast(obs, data: BriefData) -> None:
 
     data.forecast = load_forecasts(obs, data.unit.countries if data.unit.kind == "bloc" else (data.unit.id,),
                                    data.period.months(), source=data.source, as_of=data.as_of)
+    # the snapshots the outlook read (a series' own, when it comes from one) join the data section's
+    used = {r.get("snapshot") for r in data.forecast.rows} | {r.get("observed_snapshot") for r in data.forecast.rows}
+    have = {s.id for s in data.snapshots}
+    data.snapshots = list(data.snapshots) + [s for s in data.all_snapshots if s.id in used - have]
