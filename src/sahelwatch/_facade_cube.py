@@ -290,14 +290,18 @@ class CubeMixin:
             return True
         snap = as_of if as_of is not None else max(s.id for s in snaps)
         admin, cell = view == cube.S.ROLLUP_ADMIN, view == cube.S.ROLLUP_CELL
-        name = (f"cube-rollup-admin-v1-{snap:06d}-{bset.id}" if admin
-                else f"cube-rollup-cell-v1-{snap:06d}" if cell else f"cube-rollup-v1-{snap:06d}")
+        # v2: sorted by country and day in small row groups, so a country's or a year's rows are
+        # read without the rest (v1 files, unsorted, are left alone and not read)
+        name = (f"cube-rollup-admin-v2-{snap:06d}-{bset.id}" if admin
+                else f"cube-rollup-cell-v2-{snap:06d}" if cell else f"cube-rollup-v2-{snap:06d}")
         path = self.home / "cache" / f"{name}.parquet"
         if not path.exists():
             path.parent.mkdir(exist_ok=True)
             tmp = path.with_name(path.name + f".tmp-{id(con)}")
             # the admin rollup joins sw_admin, a view of this cursor
-            con.sql(cube.S.rollup_sql(admin=admin, cell=cell)).pl().write_parquet(tmp)
+            (con.sql(cube.S.rollup_sql(admin=admin, cell=cell)).pl()
+             .sort("country_iso3", "date_start", nulls_last=True)
+             .write_parquet(tmp, row_group_size=16_384, statistics=True))
             tmp.replace(path)
         quoted = str(path).replace("'", "''")
         cached["con"].execute(f"CREATE OR REPLACE VIEW {view} AS SELECT * FROM read_parquet('{quoted}')")

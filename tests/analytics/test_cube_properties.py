@@ -168,7 +168,7 @@ def test_priogrid_month_reads_the_cell_rollup_and_agrees(acled_obs):
     kw = dict(by="priogrid", period="month", start="2020-01-01", end="2023-12-31",
               measures="events,fatalities_best,fatalities_high,civilian_fatalities", breakdown="category")
     rolled = acled_obs.aggregate(**kw).to_polars()
-    assert any(p.name.startswith("cube-rollup-cell-v1-") for p in (acled_obs.home / "cache").iterdir())
+    assert any(p.name.startswith("cube-rollup-cell-v2-") for p in (acled_obs.home / "cache").iterdir())
     acled_obs._cube_no_rollup = True
     try:
         direct = acled_obs.aggregate(**kw).to_polars()
