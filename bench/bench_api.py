@@ -14,8 +14,9 @@ client (httpx.AsyncClient, one connection per client) that cycles through three 
 The floor is the same calls made in-process in the same run (the Observatory call plus the
 same JSON serialisation), once one at a time and once from 8 threads. The server's RSS is
 sampled every second of the measured run (summed over the worker processes with
-``--workers``), after 10 s of the same load as warm-up (every
-worker thread opens its store and caches then): growth = last 5 s vs first 5 s.
+``--workers``), after 10 s of the same load as warm-up, right before it (every worker
+thread opens its store and caches then; run before the floor, the warm-up's memory was given
+back while the server idled): growth = last 5 s vs first 5 s.
 """
 
 from __future__ import annotations
@@ -173,10 +174,11 @@ def main() -> None:
         for i in range(len(COUNTRIES)):
             for name in ("aggregate", "events", "admin1"):
                 in_process(obs, name, i)
-        # steady state: every worker thread has opened its store and caches before RSS is watched
-        asyncio.run(load(url, a.clients, 10))
         seq = floor(obs, 1, min(a.seconds, 15))
         par = floor(obs, a.clients, min(a.seconds, 15))
+        # steady state: every worker thread has opened its store and caches before RSS is watched;
+        # right before the measured run (the server idles while the floor runs, and gives memory back)
+        asyncio.run(load(url, a.clients, 10))
         samples: list[tuple[float, int]] = []
         stop = threading.Event()
         sampler = threading.Thread(target=rss_sampler, args=(srv.pid, samples, stop))
