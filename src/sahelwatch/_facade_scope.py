@@ -40,12 +40,14 @@ class ScopeMixin:
         kind, fixed = parse_rule(rule)
         lo, hi = start or dt.date(1900, 1, 1), end or dt.date.today()
         out = set()
+        if lo > hi:
+            return ()
         for b in blocs:
             org = reg.organisation(b)
             if fixed is not None:
                 for iso3 in reg.ever_members(org.id):
                     st = reg.status(org.id, iso3, fixed)
-                    if st and st.member and lo <= hi:
+                    if st and st.member:
                         out.add((iso3, _month_start(lo), _month_end(hi)))
                 continue
             for m in org.members:

@@ -120,3 +120,11 @@ def test_bloc_spans_equal_the_month_by_month_membership_of_every_bloc(demo_obs, 
                 got.add((iso3, m))
                 m = (m.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
         assert got == want, (org.id, rule, sorted(got ^ want)[:5])
+
+
+def test_the_membership_rule_comes_in_both_languages(server):
+    m = server.get("/api/v1/aggregate", params={"by": "bloc", "bloc": "AES", "period": "year"}).json()["meta"]
+    assert m["membership_rule"].startswith("membership rule 'dynamic': a state counts for a month")
+    assert m["membership_rule_fr"].startswith("règle d'appartenance « dynamic » : un État compte pour un mois")
+    c = server.get("/api/v1/blocs/compare", params={"blocs": "AES", "align": "founding", "months": 6}).json()["meta"]
+    assert c["rule_text"].startswith("membership rule 'dynamic'") and c["rule_text_fr"].startswith("règle d'appartenance")

@@ -514,9 +514,13 @@ def describe(spec: CubeSpec) -> dict:
         out["actor_breakdown"] = ("an event counts once for each of its distinct actors (actor1, actor2): "
                                   "breakdown totals exceed event totals")
     if spec.blocs:
+        from .notes_fr import translate
+
         out["membership_rule"] = describe_rule(spec.membership)
+        out["membership_rule_fr"] = translate(out["membership_rule"], "fr")
         if spec.period in ("week", "acled-week"):
             out["membership_rule"] += "; a week counts with the membership of the month of its first day"
+            out["membership_rule_fr"] += " ; une semaine compte avec l'appartenance du mois de son premier jour"
     return out
 
 

@@ -93,8 +93,11 @@ def compare(request: Request,
     names = [b for b in blocs.split(",") if b]
     df = run(obs.blocs, obs.events(as_of=as_of).to_polars(), names, align=align, measure=measure, months=months,
              rule=membership, source=source or None, months_before=months_before)
+    from ..analytics.notes_fr import translate
+
+    rule_text = df["rule_text"][0] if df.height else None
     meta = {"rule": membership, "measure": measure, "align": align, "as_of": as_of,
-            "rule_text": df["rule_text"][0] if df.height else None,
+            "rule_text": rule_text, "rule_text_fr": translate(rule_text, "fr") if rule_text else None,
             "population_source": df["population_source"][0] if df.height else None}
     return table_response(df.drop("rule_text", "population_source", strict=False), meta, fmt, "blocs-compare")
 

@@ -353,12 +353,10 @@ function drawAnswer() {
   $('#trend-caveats').replaceChildren(...cav.map((c) => el('li', { text: c })));
 }
 
-// The API states its membership rule in English; the page says it in its own language.
-function ruleText(text) {
-  if (!text) return '';
-  if (/^membership rule 'dynamic'/.test(text)) return I.t('rule.dynamic');
-  const on = /^membership rule 'on:(\d{4}-\d{2}-\d{2})'/.exec(text);
-  return on ? I.t('rule.on', { day: on[1] }) : text;
+// The API states its membership rule in both languages (`…_fr` beside the English text).
+function ruleText(meta, key) {
+  if (!meta) return '';
+  return (I.currentLang() === 'fr' && meta[`${key}_fr`]) || meta[key] || '';
 }
 
 // ---- drawing ------------------------------------------------------------------------------
@@ -372,7 +370,7 @@ function drawNumbers() {
   const snap = (cache.main && cache.main.meta && cache.main.meta.as_of) || meta.latest_snapshot;
   $('#kpi-snapshot').textContent = snap ? `#${snap}` : '–';
   const m = cache.main && cache.main.meta;
-  $('#bloc-rule').textContent = state.bloc && m ? ruleText(m.membership_rule) : '';
+  $('#bloc-rule').textContent = state.bloc && m ? ruleText(m, 'membership_rule') : '';
 }
 
 async function drawMap(zoom) {
@@ -427,7 +425,7 @@ async function drawCompare() {
   const per100k = c.rows.some((r) => r.per_100k !== null && r.per_100k !== undefined);
   const [v, lo, hi] = per100k ? ['per_100k', 'per_100k_low', 'per_100k_high'] : ['value', 'value_low', 'value_high'];
   await embed('#chart-compare', compareSpec(c.rows, v, lo, hi));
-  $('#compare-note').textContent = [ruleText(c.meta && c.meta.rule_text), per100k ? I.t('compare.per100k_note') : '',
+  $('#compare-note').textContent = [ruleText(c.meta, 'rule_text'), per100k ? I.t('compare.per100k_note') : '',
     (c.meta && c.meta.population_source) || ''].filter(Boolean).join(' · ');
 }
 
