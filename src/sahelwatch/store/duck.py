@@ -4,10 +4,16 @@ Opening a DuckDB database costs about 35 ms (measured on 2 cores), more than a p
 events takes to read; a cursor on a database already open costs microseconds. Read
 queries (event pages, event tables) therefore run on a cursor of one process-wide
 database: cursors share its thread pool, so concurrent requests queue for the cores
-instead of each starting threads of its own. (Its Parquet footer cache stays off: a
-snapshot id, and so a part's path, is reused after a failed ingest.) A cursor
-is its own connection: temporary views and registered tables stay on it, and a cursor
-is never shared between threads.
+instead of each starting threads of its own. A cursor is its own connection: temporary
+views and registered tables stay on it, and a cursor is never shared between threads.
+
+Its Parquet footer cache is on: binding ``read_parquet`` over a snapshot's parts read every
+footer again on each query (16 ms for ten parts of 100,000 events, 7 ms cached). It is safe
+because queries read only parts that a committed manifest lists, and a committed part is
+never rewritten. A path is reused only after an ingest failed before its commit (the
+snapshot id is taken again), and the failed part was never read, so it is never in the
+cache; DuckDB also checks each cached footer against the file's modification time.
+
 """
 
 from __future__ import annotations
@@ -28,6 +34,7 @@ def _database():
             import duckdb
 
             _db = duckdb.connect()
+            _db.execute("SET parquet_metadata_cache = true")  # a global setting: every cursor has it
             _pid = os.getpid()
         return _db
 
