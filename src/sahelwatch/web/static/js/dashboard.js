@@ -480,8 +480,8 @@ async function refresh({ zoom = false } = {}) {
   document.body.dataset.ready = '0';
   clearError();
   try {
-    await loadMembers();
-    await loadMain(gen);
+    // side by side: the aggregate names the bloc, not its members (they are for the zoom)
+    await Promise.all([loadMembers(), loadMain(gen)]);
     if (gen !== generation) return;
     if (hook.marks.data === undefined) hook.marks.data = performance.now();
     fillSlider();

@@ -8,7 +8,8 @@ import { fmtNum, t, term } from './i18n.js';
 let maplibregl = null;
 let loading = null;
 export function loadMapLibre() {
-  loading = loading || import('../vendor/maplibre/maplibre-gl.mjs').then((m) => { maplibregl = m; return m; });
+  // prewarm(): its web workers start (and fetch their script) now, not when the map is made
+  loading = loading || import('../vendor/maplibre/maplibre-gl.mjs').then((m) => { maplibregl = m; m.prewarm(); return m; });
   return loading;
 }
 
