@@ -172,6 +172,21 @@ class CubeMixin:
             con.close()
         return CubeResult(frame, self._cube_meta(spec, info, as_of, snaps, frame), boundaries=bset)
 
+    def country_months(self, *, as_of: int | None = None):
+        """Events and fatalities per source, country and month of the current events (Polars:
+        source, country_iso3, month, events, fatalities_best/low/high): the cube's
+        country-month rollup, which bloc comparisons read instead of every event row."""
+        import polars as pl
+
+        from .blocs.analysis import COUNT_COLUMNS, MEASURES
+
+        if not any(s.kind != "series" for s in self.snapshots()):
+            return pl.DataFrame(schema={c: (pl.Date if c == "month" else pl.Int64 if c in MEASURES else pl.String)
+                                        for c in COUNT_COLUMNS})
+        df = self.aggregate(by="country", period="month", measures=list(MEASURES), breakdown=["source"],
+                            as_of=as_of).to_polars()
+        return df.select("source", "country_iso3", pl.col("period_start").alias("month"), *MEASURES)
+
     def trend(self, measure: str = "fatalities_best", period: str = "year", *, by: str | None = None,
               country=None, bloc=None, breakdown=None, start=None, end=None, source=None,
               as_of: int | None = None, precision: str = "as-coded", membership: str = "dynamic",

@@ -76,6 +76,42 @@ def prepare_events(events, source: str | None = None):
     return out.with_columns(pl.col("source").replace(SOURCE_FAMILY))
 
 
+#: columns of country-month totals, which bloc numbers take in place of event rows
+COUNT_COLUMNS = ("source", "country_iso3", "month", "events", "fatalities_best", "fatalities_low", "fatalities_high")
+
+
+def is_counts(frame) -> bool:
+    """True for country-month totals (:data:`COUNT_COLUMNS`) rather than event rows."""
+    return "events" in frame.columns and "month" in frame.columns and "date_start" not in frame.columns
+
+
+def prepare_counts(counts, source: str | None = None):
+    """Country-month totals reduced as :func:`prepare_events` reduces events: one row per
+    (source, country, month), GED and Candidate as one series. ``counts`` has the columns
+    :data:`COUNT_COLUMNS` (the store's cube gives them: ``Observatory.country_months``);
+    a month is the first day of the month an event started in."""
+    import polars as pl
+
+    df = counts.collect() if isinstance(counts, pl.LazyFrame) else counts
+    missing = [c for c in COUNT_COLUMNS if c not in df.columns]
+    if missing:
+        raise UsageError(f"counts frame lacks column(s) {', '.join(missing)}")
+    out = df.select(
+        pl.col("source").cast(pl.String), pl.col("country_iso3").cast(pl.String),
+        pl.col("month").cast(pl.Date).dt.truncate("1mo"),
+        *[pl.col(c).cast(pl.Int64) for c in COUNT_COLUMNS[3:]],
+    )
+    if source is not None and source not in FAMILIES:
+        out = out.filter(pl.col("source") == source)
+    return (out.with_columns(pl.col("source").replace(SOURCE_FAMILY))
+            .group_by("source", "country_iso3", "month").agg(pl.col(*COUNT_COLUMNS[3:]).sum()))
+
+
+def _prepared(frame):
+    """Events or country-month totals, prepared (both preparations may run twice)."""
+    return prepare_counts(frame) if is_counts(frame) else prepare_events(frame)
+
+
 def event_coverage(events) -> dict[str, tuple[dt.date, dt.date]]:
     """``{source: (first month, last month)}`` spanned by the events."""
     import polars as pl
@@ -115,7 +151,8 @@ def _value_exprs(measure: str):
 
 
 def bloc_monthly(events, membership, measure: str = "fatalities_best", coverage: Mapping | tuple | None = None):
-    """Monthly bloc totals: one row per (bloc, month, source).
+    """Monthly bloc totals: one row per (bloc, month, source). ``events``: event rows, or
+    country-month totals (:data:`COUNT_COLUMNS`), which give the same numbers.
 
     Columns: bloc, month, source, n_members, members, n_suspended, events,
     fatalities_best/low/high, measure, value, value_low, value_high, covered,
@@ -127,14 +164,14 @@ def bloc_monthly(events, membership, measure: str = "fatalities_best", coverage:
     import polars as pl
 
     check_measure(measure)
-    ev = prepare_events(events)
+    ev = _prepared(events)
     cov = event_coverage(ev)
     if isinstance(coverage, tuple):
         cov = {s: (as_month(coverage[0]), as_month(coverage[1])) for s in cov} or {None: coverage}
     elif coverage is not None:
         cov = {s: (as_month(a), as_month(b)) for s, (a, b) in coverage.items()}
     sources = sorted(s for s in cov if s is not None) or [None]
-    agg = ev.group_by("source", "country_iso3", "month").agg(
+    agg = ev if is_counts(ev) else ev.group_by("source", "country_iso3", "month").agg(
         pl.len().alias("events"),
         pl.col("fatalities_best").sum(),
         pl.col("fatalities_low").sum(),
@@ -201,6 +238,7 @@ def compare(
     months_before: int = 0,
 ):
     """Bloc trajectories aligned on a milestone (``founding``, a milestone id, kind or tag).
+    ``events``: event rows, or country-month totals (:data:`COUNT_COLUMNS`).
 
     One row per (bloc, k) with k = months since the anchor month (k = 0 is the
     month of the anchor date), for k in ``[-months_before, months)``. Rates per
@@ -214,7 +252,7 @@ def compare(
     check_measure(measure)
     if months < 1 or months_before < 0:
         raise UsageError("months must be >= 1 and months_before >= 0")
-    ev = prepare_events(events)
+    ev = _prepared(events)
     src = single_source(ev, source)
     ev = ev.filter(pl.col("source") == src)
     cov = event_coverage(ev)
@@ -273,6 +311,9 @@ __all__ = [
     "MEASURES",
     "check_measure",
     "prepare_events",
+    "COUNT_COLUMNS",
+    "is_counts",
+    "prepare_counts",
     "event_coverage",
     "single_source",
     "bloc_monthly",

@@ -222,9 +222,10 @@ def institutions_cmd(obj: _Ctx, bloc: str, on: str | None, fmt: str, lang: str) 
     ))
 
 
-def _load_events(home: str | None, events_file: str | None, source: str | None = None):
+def _load_events(home: str | None, events_file: str | None, source: str | None = None, *, monthly: bool = False):
     """Canonical events: from a Parquet/CSV file, or from the store through the api facade
-    (``source="series:NAME"``: a monthly series, one row per country-month)."""
+    (``source="series:NAME"``: a monthly series, one row per country-month). ``monthly``:
+    the store's country-month totals will do (the cube's rollup, not every event row)."""
     import polars as pl
 
     if source and source.lower().startswith("series:") and not events_file:
@@ -239,7 +240,8 @@ def _load_events(home: str | None, events_file: str | None, source: str | None =
         return pl.read_parquet(p) if p.suffix.lower() in (".parquet", ".pq") else pl.read_csv(p, try_parse_dates=True)
     from sahelwatch.api import Observatory  # lazily: the facade is the only way into the store
 
-    return Observatory(home, create=False).events().to_polars()
+    obs = Observatory(home, create=False)
+    return obs.country_months() if monthly else obs.events().to_polars()
 
 
 _EVENT_OPTS = [
@@ -276,7 +278,7 @@ def compare_cmd(obj: _Ctx, blocs, align, months, months_before, rule, home, even
     from sahelwatch.blocs.analysis import compare
 
     reg = obj.registry
-    df = compare(reg, _load_events(home, events_file, source), list(blocs), align=align, measure=measure, months=months,
+    df = compare(reg, _load_events(home, events_file, source, monthly=True), list(blocs), align=align, measure=measure, months=months,
                  rule=rule, source=source, months_before=months_before)
     rule_text = df["rule_text"][0]
     pop = df["population_source"][0]

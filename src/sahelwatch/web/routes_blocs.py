@@ -91,7 +91,7 @@ def compare(request: Request,
     obs = ctx.obs()
     as_of_param(ctx, as_of, obs.snapshots())
     names = [b for b in blocs.split(",") if b]
-    df = run(obs.blocs, obs.events(as_of=as_of).to_polars(), names, align=align, measure=measure, months=months,
+    df = run(obs.blocs, obs.country_months(as_of=as_of), names, align=align, measure=measure, months=months,
              rule=membership, source=source or None, months_before=months_before)
     from ..analytics.notes_fr import translate
 
