@@ -66,6 +66,9 @@ def test_backtest_command_with_report(panel_file, tmp_path, ucdp_obs):  # noqa: 
     (["panel", "--target", "deaths", "-o", "x.parquet"], 2, "Error: unknown target 'deaths' (valid: fatalities_sb"),
     (["forecast", "--model", "prophet", "-o", "x.parquet"], 2, "Error: unknown model 'prophet' (valid: zero"),
     (["forecast"], 2, "Error: forecast needs -o FILE.parquet"),
+    (["forecast", "--param", "colour=red", "-o", "x.parquet"], 2,
+     "Error: model gbm: unknown parameter 'colour' (valid: base, blend, "),
+    (["forecast", "--param", "colour=red", "--save"], 2, "Error: model gbm: unknown parameter 'colour'"),
     (["backtest", "--models", "zero,oracle"], 2, "Error: unknown model 'oracle'"),
     (["panel", "--source", "series:views_cm", "-o", "x.parquet"], 2, "Error: no series 'views_cm' in the store"),
 ])

@@ -30,6 +30,43 @@ def test_conformance_shape_counts_and_seed(name):
     assert isinstance(models.get(name, **(_params(name) or {})), models.Forecaster)
 
 
+@pytest.mark.parametrize("name", ALL)
+def test_conformance_defaults_revision_and_unknown_parameters(name):
+    fc = models.get(name)
+    assert isinstance(fc.REVISION, int) and fc.REVISION >= 1
+    assert set(fc.params) == set(type(fc).DEFAULTS)  # it runs with every parameter it states a default for
+    given = _params(name) or {}
+    assert models.get(name, **given).params == {**fc.params, **{k: list(v) if isinstance(v, tuple) else v
+                                                               for k, v in given.items()}}
+    with pytest.raises(UsageError, match=f"^model {name}: unknown parameter 'colour'"):
+        models.get(name, colour="red")
+
+
+def test_an_unknown_parameter_names_the_valid_ones():
+    with pytest.raises(UsageError, match=r"^model gbm: unknown parameters 'colour', 'trees' \(valid: base, blend, "):
+        models.get("gbm", trees=10, colour="red", n_estimators=10)
+    with pytest.raises(UsageError, match=r"^model last: unknown parameter 'window'; it takes no parameters$"):
+        models.get("last", window=6)
+
+
+def test_a_plug_in_that_states_no_defaults_records_the_parameters_given(monkeypatch):
+    class Flat:  # a third-party forecaster without DEFAULTS, params or REVISION
+        name = "flat"
+
+        def __init__(self, level=1.0):
+            self.level = level
+
+        def min_history(self, horizons):
+            return 1
+
+        def predict(self, history, horizons, draws, seed):
+            return np.full((history.units.height, len(horizons), draws), self.level)
+
+    monkeypatch.setitem(models._REGISTRY, "flat", Flat)
+    res = forecast(views_panel(["MLI"]), "flat", horizons="1-2", draws=3, params={"level": 2.0})
+    assert res.fitted_params == {"level": 2.0} and res.model_revision is None and res.draws.max() == 2.0
+
+
 def test_unknown_model_lists_the_registry():
     with pytest.raises(UsageError, match=r"unknown model 'prophet' \(valid: zero, last, bootstrap, conflictology, gbm"):
         models.get("prophet")

@@ -1,5 +1,7 @@
 """Forecasts kept in the store: what a save writes, that it is atomic and written once, that the
-manifest's command fits the same forecast again, and how a brief's outlook is chosen.
+id covers the model's effective parameters and revision, that the manifest's command fits the
+same forecast again, that forecasts stored before that still load, and how a brief's outlook
+is chosen.
 
 The store is the demo's (bundled real UCDP events and the GED 25.1 country-month series) without
 its forecasts; the forecasts here are made by the tests."""
@@ -16,6 +18,8 @@ from click.testing import CliRunner
 
 from forecast.fc_data import FAST_GBM
 from sahelwatch.cli.main import cli
+from sahelwatch.forecast import stored
+from sahelwatch.forecast.gbm import GradientBoosting
 from sahelwatch.forecast.panel import month_id
 
 SERIES = "series:ged_cm_251"
@@ -83,6 +87,68 @@ def test_saving_the_same_forecast_twice_keeps_one(obs, saved):
     spec = obs.forecast.spec(obs.forecast.panel("cm", "fatalities_all", source=SERIES), "gbm", horizons="1-12",
                              draws=200, seed=4, origin="2023-10", params=FAST_GBM)
     assert obs.forecast.find(spec) is None
+
+
+def _spec(obs, panel, params):
+    """The spec of the ``saved`` forecast's inputs with these model parameters."""
+    return obs.forecast.spec(panel, "gbm", horizons="1-12", draws=200, seed=3, origin="2023-10", params=params)
+
+
+def test_the_manifest_records_every_parameter_the_model_ran_with(saved):
+    _, f = saved
+    m = f.manifest
+    assert m["params"] == {"levels": [0.05, 0.25, 0.5, 0.75, 0.95], "min_child_samples": 10, "n_estimators": 15}
+    assert set(m["model_params"]) == set(GradientBoosting.DEFAULTS)  # the defaults too
+    assert m["model_params"] == {**GradientBoosting.DEFAULTS, **m["params"]}
+    assert m["model_params"]["blend"] == 0.5 and m["model_params"]["train_months"] is None
+    assert m["model_revision"] == GradientBoosting.REVISION == 1
+
+
+def test_a_parameter_given_at_its_default_is_the_same_forecast(obs, series_panel, saved):
+    _, f = saved
+    assert stored.id_of(_spec(obs, series_panel, FAST_GBM)) == f.id
+    at_default = {**FAST_GBM, "blend": GradientBoosting.DEFAULTS["blend"], "base": "none", "train_months": None}
+    assert stored.id_of(_spec(obs, series_panel, at_default)) == f.id
+    # the levels given in another order are the same levels
+    assert stored.id_of(_spec(obs, series_panel, {**FAST_GBM, "levels": FAST_GBM["levels"][::-1]})) == f.id
+    assert stored.id_of(_spec(obs, series_panel, {**FAST_GBM, "blend": 0.6})) != f.id
+
+
+def test_a_changed_default_is_a_new_forecast_fitted_with_it(obs, series_panel, saved, monkeypatch):
+    _, f = saved
+    monkeypatch.setitem(GradientBoosting.DEFAULTS, "blend", 0.7)
+    spec = _spec(obs, series_panel, FAST_GBM)
+    assert spec["model_params"]["blend"] == 0.7 and stored.id_of(spec) != f.id
+    assert obs.forecast.find(spec) is None  # so --save fits it rather than answering "already stored"
+    # the fit reads the same defaults as the spec: what is recorded is what ran
+    res = obs.forecast.run(series_panel, "gbm", horizons="1-12", draws=200, seed=3, origin="2023-10",
+                           params=FAST_GBM)
+    assert res.fitted_params == spec["model_params"] and res.model_revision == spec["model_revision"]
+    # given explicitly, the old default is the old forecast
+    assert stored.id_of(_spec(obs, series_panel, {**FAST_GBM, "blend": 0.5})) == f.id
+
+
+def test_a_new_revision_of_the_model_is_a_new_forecast(obs, series_panel, saved, monkeypatch):
+    _, f = saved
+    monkeypatch.setattr(GradientBoosting, "REVISION", 2)
+    spec = _spec(obs, series_panel, FAST_GBM)
+    assert spec["model_revision"] == 2 and stored.id_of(spec) != f.id
+
+
+def test_the_command_lists_every_parameter_and_gives_the_same_id(obs, saved, monkeypatch):
+    _, f = saved
+    args = shlex.split(f.manifest["command"])
+    given = [args[i + 1] for i, a in enumerate(args) if a == "--param"]
+    assert given == [f"{k}={stored.param_text(v)}" for k, v in f.manifest["model_params"].items()]
+    assert "base=none" in given and "blend=0.5" in given and "train_months=null" in given
+    # the CLI reads them back as the parameters the model ran with
+    from sahelwatch.cli.forecast import _params
+
+    assert _params(given) == f.manifest["model_params"]
+    # with every parameter pinned, the command refits the same forecast even after a default has changed
+    monkeypatch.setitem(GradientBoosting.DEFAULTS, "blend", 0.7)
+    r = CliRunner().invoke(cli, [*args[1:], "--home", str(obs.home)])
+    assert r.exit_code == 0 and f"Already stored: forecast {f.id}" in r.output, r.output
 
 
 def test_the_manifest_command_fits_the_same_forecast_again(obs, saved, tmp_path):
@@ -195,3 +261,67 @@ def test_a_series_panel_cites_the_series_not_the_event_sources(obs, series_panel
     assert obs.forecast.panel("cm", "fatalities_sb", source="series:views_cm").meta["citation"].startswith(
         "series views_cm: VIEWS challenge 2024")
     assert "UCDP GED/Candidate" in obs.forecast.panel("cm", "fatalities_all").meta["citation"]  # the event store
+
+
+#: a manifest as sahelwatch wrote them before the id covered the effective parameters and the model's
+#: revision: ``params`` as given, ``model_params`` without the levels, no ``model_revision``; its id
+#: was the hash of a spec holding the given parameters
+OLD_ID = "0a1b2c3d4e5f"
+
+
+def _old_spec(m: dict) -> dict:
+    keys = ("level", "target", "source", "snapshot", "country", "origin", "horizons", "model", "params", "seed",
+            "draws", "units", "panel_sha256", "sahelwatch_version")
+    return {k: m[k] for k in keys}
+
+
+@pytest.fixture
+def old_forecast(obs, saved):
+    """The saved forecast's files under an old-shape manifest; removed after the test."""
+    import shutil
+
+    _, f = saved
+    m = {k: v for k, v in f.manifest.items() if k != "model_revision"}
+    m["model_params"] = {k: v for k, v in m["model_params"].items() if k != "levels"}
+    given = {"min_child_samples": 10, "n_estimators": 15}  # sorted, as the old spec held them
+    m.update(id=OLD_ID, created="2020-01-01T00:00:00+00:00", params=given,
+             command=stored.command_of(_old_spec({**m, "params": given})))
+    d = obs.home / "forecasts" / OLD_ID
+    d.mkdir()
+    for name in ("draws.parquet", "summary.parquet"):
+        shutil.copyfile(f.path / name, d / name)
+    (d / "manifest.json").write_text(json.dumps(m, indent=1))
+    yield m
+    shutil.rmtree(d)
+
+
+def test_an_old_spec_still_gives_an_id_and_a_command(saved):
+    _, f = saved
+    old = _old_spec({**f.manifest, "params": {"train_months": 120}})
+    assert "model_params" not in old and len(stored.id_of(old)) == 12
+    cmd = stored.command_of(old)
+    assert "--param train_months=120 --draws 200" in cmd and cmd.count("--param") == 1
+
+
+def test_a_forecast_stored_before_the_revision_still_loads_lists_and_shows(obs, old_forecast):
+    f = obs.forecast.get(OLD_ID[:6])
+    assert f.id == OLD_ID and "model_revision" not in f.manifest and f.summary(["MLI"]).height == 12
+    assert OLD_ID in {m["id"] for m in obs.forecast.list()}
+    r = CliRunner().invoke(cli, ["forecast", "list", "--home", str(obs.home)])
+    assert r.exit_code == 0 and OLD_ID in r.output, r.output
+    c = obs.forecast.chart("MLI", OLD_ID)
+    assert c["meta"]["model_revision"] is None and c["meta"]["model_params"] == old_forecast["model_params"]
+    r = CliRunner().invoke(cli, ["forecast", "show", "--country", "MLI", "--forecast", OLD_ID,
+                                 "--home", str(obs.home)])
+    assert r.exit_code == 0, r.output
+    assert "Model: gbm (revision not recorded), parameters: base=none, blend=0.5, " in r.output
+    assert "Made by: sahelwatch forecast " in r.output and "--param n_estimators=15 --draws 200" in r.output
+
+
+def test_show_names_the_model_revision_and_every_parameter(obs, saved):
+    _, f = saved
+    r = CliRunner().invoke(cli, ["forecast", "show", "--country", "MLI", "--forecast", f.id, "--home", str(obs.home)])
+    assert r.exit_code == 0, r.output
+    line = next(ln for ln in r.output.splitlines() if ln.startswith("Model: "))
+    assert line.startswith("Model: gbm (revision 1), parameters: base=none, blend=0.5, blend_min_history=24, ")
+    assert "levels=[0.05,0.25,0.5,0.75,0.95]" in line and "n_estimators=15" in line and "train_months=null" in line

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 import shlex
+from html import escape
 
 import pytest
 from click.testing import CliRunner
@@ -204,7 +205,7 @@ def test_the_outlook_is_the_stored_forecast_made_in_october_2023(demo_obs, aes_e
     assert ("The store holds no forecast made from its own UCDP events at 2023-10: this outlook is the forecast "
             "of the series ged_cm_251") in part and "another source than the figures above" in part
     assert f"sahelwatch forecast show --forecast {f.id} --country BFA" in html  # the footnote
-    assert f.manifest["command"] in part  # the command that fits it again
+    assert escape(f.manifest["command"]) in part  # the command that fits it again (its shell quotes escaped)
     assert "observed since" in part
     # the series' snapshot the outlook read is listed with the brief's other snapshots
     assert f.manifest["snapshot"] in {s.id for s in aes_en.data.snapshots if s.source == "series:ged_cm_251"}

@@ -57,9 +57,14 @@ def test_forecasts_lists_the_stored_manifests(server, demo_home):
     assert {m["id"] for m in body["rows"]} == set(on_disk) and body["meta"]["count"] == len(on_disk) == 2
     assert {(m["source"], m["origin_month"]) for m in body["rows"]} == {
         ("series:ged_cm_251", "2023-10"), ("series:ged_cm_251", "2024-12")}
+    from sahelwatch.forecast.gbm import GradientBoosting
+
+    every = {**GradientBoosting.DEFAULTS, "levels": list(GradientBoosting.DEFAULTS["levels"]), "train_months": 120}
     for m in body["rows"]:
         assert m == on_disk[m["id"]]  # the manifest as stored
         assert m["command"].startswith("sahelwatch forecast ") and m["draws"] == 1000
+        # the parameters given, and every parameter the model ran with (what the id covers) and its revision
+        assert m["params"] == {"train_months": 120} and m["model_params"] == every and m["model_revision"] == 1
 
 
 def test_forecast_median_and_intervals_are_those_of_the_stored_draws(server, demo_home):
@@ -68,6 +73,7 @@ def test_forecast_median_and_intervals_are_those_of_the_stored_draws(server, dem
     assert r.status_code == 200, r.text
     body = r.json()
     assert body["meta"]["forecast"] == fid and body["meta"]["unit"] == "MLI" and body["meta"]["origin"] == "2023-10"
+    assert body["meta"]["model_params"]["blend"] == 0.5 and body["meta"]["model_revision"] == 1
     draws = pl.read_parquet(demo_home / "forecasts" / fid / "draws.parquet").filter(pl.col("country_id") == "MLI")
     assert len(body["rows"]) == 12
     for row in body["rows"]:

@@ -241,6 +241,8 @@ def show_cmd(unit, forecast_ref, now, level, target, horizon, model, draws, seed
 
 
 def _show_stored(obs, f, unit, history, lang, output, out, as_of=None):
+    from ..forecast.stored import param_text
+
     c = obs.forecast.chart(unit, f.id, lang=lang, history_months=history, as_of=as_of)
     m = c["meta"]
     rows = [[r["month"][:7], r["horizon"], f"{r['q05']:,.0f}", f"{r['q25']:,.0f}", f"{r['q50']:,.0f}",
@@ -255,6 +257,10 @@ def _show_stored(obs, f, unit, history, lang, output, out, as_of=None):
                   f"(snapshot {m['observed_snapshot']}).", markup=False, highlight=False)
     for cav in m["caveats"]:
         out.print(f"Caveat: {cav}", markup=False, highlight=False)
+    rev = "revision not recorded" if m["model_revision"] is None else f"revision {m['model_revision']}"
+    params = ", ".join(f"{k}={param_text(v)}" for k, v in m["model_params"].items())
+    out.print(f"Model: {m['model']} ({rev}), parameters: {params or 'none'}", markup=False, highlight=False,
+              soft_wrap=True)
     out.print(f"Made by: {m['command']}", markup=False, highlight=False, soft_wrap=True)
     if m.get("citation"):
         out.print(f"Source: {m['citation']}", markup=False, highlight=False)

@@ -42,22 +42,25 @@ LEVELS = (0.02, 0.05, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 0.98)
 
 class GradientBoosting:
     name = "gbm"
+    REVISION = 1  # bump when the model's output changes for the same parameters
+    #: every parameter and its default: the one place they are stated (see models.merge_params)
+    DEFAULTS = {"n_estimators": 120, "learning_rate": 0.06, "num_leaves": 15, "min_child_samples": 40,
+                "levels": LEVELS, "horizons_per_row": 3, "train_months": None, "weight_power": 0.0, "threads": 1,
+                "base": "none", "blend": DEFAULT_BLEND, "blend_min_history": 24}
 
-    def __init__(self, *, n_estimators: int = 120, learning_rate: float = 0.06, num_leaves: int = 15,
-                 min_child_samples: int = 40, levels=LEVELS, horizons_per_row: int = 3,
-                 train_months: int | None = None, weight_power: float = 0.0, threads: int = 1,
-                 base: str = "none", blend=DEFAULT_BLEND, blend_min_history: int = 24):
+    def __init__(self, **params):
         from ..domain.errors import UsageError
+        from .models import merge_params
 
-        if base not in ("conflictology", "none"):
-            raise UsageError(f"gbm: unknown base {base!r}", choices=["conflictology", "none"])
+        p = merge_params(self.name, self.DEFAULTS, params)
+        if p["base"] not in ("conflictology", "none"):
+            raise UsageError(f"gbm: unknown base {p['base']!r}", choices=["conflictology", "none"])
+        blend = p["blend"]
         if blend != "auto" and not (isinstance(blend, (int, float)) and 0.0 <= blend <= 1.0):
             raise UsageError(f"gbm: blend must be 'auto' or a weight in [0, 1], not {blend!r}")
-        self.params = dict(n_estimators=n_estimators, learning_rate=learning_rate, num_leaves=num_leaves,
-                           min_child_samples=min_child_samples, horizons_per_row=horizons_per_row,
-                           train_months=train_months, weight_power=weight_power, threads=threads, base=base,
-                           blend=blend, blend_min_history=blend_min_history)
-        self.levels = tuple(sorted(levels))
+        self.levels = tuple(sorted(float(a) for a in p["levels"]))
+        # as run: the levels sorted, so levels given in another order are the same forecast
+        self.params = {**p, "levels": list(self.levels)}
         self.last_fit: dict = {}
 
     def min_history(self, horizons) -> int:

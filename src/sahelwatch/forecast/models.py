@@ -16,10 +16,18 @@ The baselines are those of the 2023/24 VIEWS prediction challenge:
 Third-party forecasters register with :func:`register` or through the entry-point group
 ``sahelwatch.forecasters`` (a factory taking keyword parameters), the same door the
 built-ins use.
+
+Each model states its parameters' defaults in one place, its ``DEFAULTS`` mapping, and runs
+with ``params``: those defaults merged with the parameters given (:func:`merge_params`,
+which refuses a parameter the model does not have). A stored forecast's id covers these
+effective parameters and the model's ``REVISION``, an int to bump when the model's output
+changes for the same parameters, so a new default or a change of the code that alters
+results makes a new forecast rather than one mistaken for the old.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Protocol, runtime_checkable
 
 from ..domain.errors import UsageError
@@ -31,12 +39,39 @@ WINDOW = 12  # months of history the bootstrap baselines sample from
 @runtime_checkable
 class Forecaster(Protocol):
     name: str
+    REVISION: int  # bump when the model's output changes for the same parameters
+    params: dict  # the parameters it runs with: its DEFAULTS merged with those given
 
     def min_history(self, horizons: tuple[int, ...]) -> int:
         """Months of history (up to and including the origin) the model needs."""
 
     def predict(self, history: Panel, horizons: tuple[int, ...], draws: int, seed: int):
         """``(units x horizons x draws)`` non-negative draws."""
+
+
+def merge_params(model: str, defaults: Mapping, given: Mapping | None) -> dict:
+    """``defaults`` overridden by ``given``: the parameters a model runs with. A parameter the
+    model does not have is a :class:`UsageError` naming those it has."""
+    given = dict(given or {})
+    unknown = sorted(set(given) - set(defaults))
+    if unknown:
+        what = f"unknown parameter{'s' if len(unknown) > 1 else ''} {', '.join(map(repr, unknown))}"
+        if not defaults:
+            raise UsageError(f"model {model}: {what}; it takes no parameters")
+        raise UsageError(f"model {model}: {what}", choices=sorted(defaults))
+    return {**defaults, **given}
+
+
+def params_of(fc, given: Mapping | None = None) -> dict:
+    """The parameters ``fc`` runs with (its ``params``); for a plug-in that does not say, those given."""
+    p = getattr(fc, "params", None)
+    return dict(p) if isinstance(p, Mapping) else dict(given or {})
+
+
+def revision_of(fc) -> int | None:
+    """``fc``'s ``REVISION``; None for a plug-in that states none."""
+    r = getattr(fc, "REVISION", None)
+    return None if r is None else int(r)
 
 
 def _last_window(history: Panel, window: int = WINDOW):
@@ -50,11 +85,22 @@ def _last_window(history: Panel, window: int = WINDOW):
     return w
 
 
-class Zero:
-    name = "zero"
+class _Baseline:
+    """A baseline of the VIEWS challenge: no parameters, one month of history is enough."""
+
+    name = "baseline"
+    REVISION = 1  # bump when the model's output changes for the same parameters
+    DEFAULTS: dict = {}
+
+    def __init__(self, **params):
+        self.params = merge_params(self.name, self.DEFAULTS, params)
 
     def min_history(self, horizons):
         return 1
+
+
+class Zero(_Baseline):
+    name = "zero"
 
     def predict(self, history, horizons, draws, seed):
         import numpy as np
@@ -62,11 +108,8 @@ class Zero:
         return np.zeros((history.units.height, len(horizons), draws))
 
 
-class LastPoisson:
+class LastPoisson(_Baseline):
     name = "last"
-
-    def min_history(self, horizons):
-        return 1
 
     def predict(self, history, horizons, draws, seed):
         import numpy as np
@@ -77,13 +120,10 @@ class LastPoisson:
         return rng.poisson(lam).astype(float)
 
 
-class Conflictology:
+class Conflictology(_Baseline):
     """Each unit's own last 12 months as its distribution (fewer if its history is shorter)."""
 
     name = "conflictology"
-
-    def min_history(self, horizons):
-        return 1
 
     def predict(self, history, horizons, draws, seed):
         import numpy as np
@@ -97,13 +137,10 @@ class Conflictology:
         return out
 
 
-class GlobalBootstrap:
+class GlobalBootstrap(_Baseline):
     """Every unit samples from the pool of all units' last 12 observed months."""
 
     name = "bootstrap"
-
-    def min_history(self, horizons):
-        return 1
 
     def predict(self, history, horizons, draws, seed):
         import numpy as np
@@ -121,10 +158,10 @@ def _gbm(**params):
 
 
 _REGISTRY: dict = {
-    "zero": lambda **p: Zero(),
-    "last": lambda **p: LastPoisson(),
-    "bootstrap": lambda **p: GlobalBootstrap(),
-    "conflictology": lambda **p: Conflictology(),
+    "zero": Zero,
+    "last": LastPoisson,
+    "bootstrap": GlobalBootstrap,
+    "conflictology": Conflictology,
     "gbm": _gbm,
 }
 BASELINES = ("zero", "last", "bootstrap", "conflictology")

@@ -102,14 +102,16 @@ class ForecastNamespace:
     # -- stored forecasts (HOME/forecasts/<id>/, see forecast/stored.py) ------------------------
     def spec(self, panel: Panel, model: str = "gbm", *, horizons="1-36", draws: int = 1000, seed: int = 0,
              origin=None, params: dict | None = None) -> dict:
-        """The inputs that define a forecast (its id is their hash), known before the fit."""
-        from .models import get as model_get
+        """The inputs that define a forecast (its id is their hash), known before the fit: the
+        model's effective parameters (its defaults merged with ``params``) and its revision among them."""
+        from . import models as M
         from .panel import parse_horizons, parse_month
         from .run import _history
 
         history, _ = _history(panel, None if origin is None else parse_month(origin))
-        name = model_get(model, **(params or {})).name
-        return _stored().spec_of(history, model=name, params=params, seed=seed, draws=draws,
+        fc = M.get(model, **(params or {}))  # the model as it would be fitted: the same parameters
+        return _stored().spec_of(history, model=fc.name, model_params=M.params_of(fc, params),
+                                 revision=M.revision_of(fc), seed=seed, draws=draws,
                                  horizons=parse_horizons(horizons), units=history.unit_ids)
 
     def find(self, spec: dict):
@@ -125,10 +127,11 @@ class ForecastNamespace:
         if result.history is None:
             raise UsageError("only a forecast made by obs.forecast.run can be saved (it keeps the panel it saw)")
         st = _stored()
-        spec = st.spec_of(result.history, model=result.model, params=result.params, seed=result.seed,
-                          draws=int(result.draws.shape[2]), horizons=result.horizons, units=result.units["unit"])
+        spec = st.spec_of(result.history, model=result.model, model_params=result.fitted_params,
+                          revision=result.model_revision, seed=result.seed, draws=int(result.draws.shape[2]),
+                          horizons=result.horizons, units=result.units["unit"])
         en, fr = caveats(self._obs, result.history)
-        f, _ = st.save(self._obs.home, result, spec, caveats=en, caveats_fr=fr, fitted={"params": result.fitted_params})
+        f, _ = st.save(self._obs.home, result, spec, caveats=en, caveats_fr=fr, given=result.params)
         return f
 
     def list(self) -> list[dict]:

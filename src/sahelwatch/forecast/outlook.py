@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from .builders import UCDP
 from .panel import FATALITY_TARGETS, PanelError, month_date, month_label
-from .stored import StoredForecast
+from .stored import StoredForecast, effective_params
 
 
 def _snaps(obs, as_of):
@@ -163,6 +163,7 @@ def chart(ns, f: StoredForecast, unit: str, *, lang: str = "en", history_months:
             "meta": {"forecast": f.id, "unit": unit, "name": name, "model": m["model"], "target": m["target"],
                      "target_text": m.get("target_text"), "source": m["source"], "snapshot": m["snapshot"],
                      "origin": m["origin_month"], "months": m["months"], "draws": m["draws"], "seed": m["seed"],
+                     "model_params": effective_params(m), "model_revision": m.get("model_revision"),
                      "created": m["created"], "command": m["command"], "show_command": f.show_command(unit),
                      "caveats": m.get("caveats", []), "caveats_fr": m.get("caveats_fr", []), "citation": m.get("citation"),
                      "observed_snapshot": seen_snap, "observed_months": sum(r["observed"] is not None for r in rows),

@@ -31,7 +31,8 @@ class ForecastResult:
     seed: int
     meta: dict = field(default_factory=dict)
     params: dict = field(default_factory=dict)  # the model parameters asked for (None: the model's defaults)
-    fitted_params: dict = field(default_factory=dict)  # every parameter the model ran with
+    fitted_params: dict = field(default_factory=dict)  # every parameter the model ran with (defaults merged)
+    model_revision: int | None = None  # the model's REVISION (None: a plug-in that states none)
     history: object = field(default=None, repr=False)  # panel.until(origin): what the fit saw
 
     def __repr__(self) -> str:
@@ -135,9 +136,9 @@ def forecast(panel: Panel, model: str = "gbm", *, horizons=(1,), draws: int = 10
         mask = us["unit"].is_in(keep).to_numpy()
         out, us = out[mask], us.filter(pl.col("unit").is_in(keep))
     meta = {k: v for k, v in panel.meta.items() if k != "origin"}
-    fitted = dict(getattr(fc, "params", None) or (params or {}))
     return ForecastResult(panel.level, panel.target, fc.name, origin, hs, us, out, seed, meta,
-                          params=dict(params or {}), fitted_params=fitted, history=history)
+                          params=dict(params or {}), fitted_params=M.params_of(fc, params),
+                          model_revision=M.revision_of(fc), history=history)
 
 
 def origins_for(panel: Panel, n: int, horizons, step: int = 1, last: int | None = None) -> list[int]:

@@ -6,10 +6,14 @@
       draws.parquet     the draws in the VIEWS layout (month_id, unit id, draw, outcome)
       summary.parquet   per unit and month: mean, 5/25/50/75/95% quantiles, P(outcome >= 25)
 
-The id is a hash of the inputs (model, parameters, seed, draws, level, target, source, the
-snapshot read, a fingerprint of the panel's values up to the origin, horizons, units and the
-sahelwatch version): the same inputs give the same id, so saving the same forecast twice is
-seen and refused before any fit. A save writes a hidden temporary folder and renames it into
+The id is a hash of the inputs (model, its effective parameters (its defaults merged with
+those given, so a parameter given at its default changes nothing and a changed default makes
+a new id), its revision, seed, draws, level, target, source, the snapshot read, a fingerprint
+of the panel's values up to the origin, horizons, units and the sahelwatch version): the same
+inputs give the same id, so saving the same forecast twice is seen and refused before any fit.
+Forecasts stored before the id covered the effective parameters and the revision keep their
+ids and still load: their manifests lack ``model_revision`` and their ``model_params`` may
+lack parameters added since. A save writes a hidden temporary folder and renames it into
 place, so an interrupted or failed save leaves no forecast folder (listing never reads the
 hidden ones; the next save clears those an hour old).
 """
@@ -62,16 +66,28 @@ def panel_fingerprint(history) -> str:
     return h.hexdigest()
 
 
-def spec_of(history, *, model: str, params: dict | None, seed: int, draws: int, horizons, units) -> dict:
-    """The inputs that define a forecast (and its id). ``history``: ``panel.until(origin)``."""
+def spec_of(history, *, model: str, model_params: dict, revision: int | None, seed: int, draws: int, horizons,
+            units) -> dict:
+    """The inputs that define a forecast (and its id). ``history``: ``panel.until(origin)``;
+    ``model_params``: every parameter the model runs with (``models.params_of``), not only those
+    given; ``revision``: the model's ``REVISION``."""
     from ..domain.version import __version__
 
     m = history.meta
+    # through JSON, so the spec (and the id) is what the manifest will hold: tuples as lists
+    mp = json.loads(json.dumps(dict(sorted((model_params or {}).items())), default=str))
     return {"level": history.level, "target": history.target, "source": m.get("source") or "panel",
             "snapshot": m.get("snapshot"), "country": m.get("country"), "origin": int(history.last_month),
-            "horizons": [int(h) for h in horizons], "model": model, "params": dict(sorted((params or {}).items())),
+            "horizons": [int(h) for h in horizons], "model": model, "model_params": mp,
+            "model_revision": None if revision is None else int(revision),
             "seed": int(seed), "draws": int(draws), "units": sorted(str(u) for u in units),
             "panel_sha256": panel_fingerprint(history), "sahelwatch_version": __version__}
+
+
+def effective_params(manifest: dict) -> dict:
+    """The parameters a stored forecast ran with; a manifest older than ``model_params`` has only
+    those given (``params``)."""
+    return dict(manifest["model_params"] if "model_params" in manifest else manifest.get("params") or {})
 
 
 def id_of(spec: dict) -> str:
@@ -93,10 +109,23 @@ def command_of(spec: dict) -> str:
     hs = spec["horizons"]
     h = f"{hs[0]}-{hs[-1]}" if hs == list(range(hs[0], hs[-1] + 1)) else ",".join(map(str, hs))
     parts += ["--origin", month_label(spec["origin"]), "--horizon", h, "--model", spec["model"]]
-    for k, v in spec["params"].items():
-        parts += ["--param", f"{k}={json.dumps(v)}"]
+    # every parameter, defaults included: the command pins them, so it refits the same forecast
+    # (the same id) even after a default has changed
+    for k, v in effective_params(spec).items():
+        parts += ["--param", f"{k}={param_text(v)}"]
     parts += ["--draws", str(spec["draws"]), "--seed", str(spec["seed"]), "--save"]
     return " ".join(shlex.quote(p) for p in parts)
+
+
+def param_text(v) -> str:
+    """A ``--param`` value that reads back as ``v`` (the CLI reads JSON, else text): plain text
+    where it cannot be mistaken for JSON (``base=none``), else JSON (``train_months=null``)."""
+    if isinstance(v, str):
+        try:
+            json.loads(v)
+        except ValueError:
+            return v
+    return json.dumps(v, separators=(",", ":"))
 
 
 # -- one stored forecast --------------------------------------------------------------------------
@@ -185,8 +214,10 @@ def _clear_stale(d: Path) -> None:
             pass
 
 
-def save(home, result, spec: dict, *, caveats=(), caveats_fr=(), fitted: dict | None = None) -> tuple[StoredForecast, bool]:
+def save(home, result, spec: dict, *, caveats=(), caveats_fr=(), given: dict | None = None) -> tuple[StoredForecast, bool]:
     """Write ``result`` (a :class:`~.run.ForecastResult`) as a stored forecast; ``(forecast, created)``.
+    ``given``: the parameters asked for, kept in the manifest as ``params`` (the id covers
+    ``model_params``, every parameter the model ran with).
 
     ``created`` is False when the same forecast (same id) is already stored: it is left as it is."""
     from ..domain.version import __version__
@@ -207,8 +238,9 @@ def save(home, result, spec: dict, *, caveats=(), caveats_fr=(), fitted: dict | 
         manifest = {
             "id": fid, "created": dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat(),
             **{k: spec[k] for k in ("level", "target", "source", "snapshot", "country", "origin", "horizons",
-                                    "model", "params", "seed", "draws", "panel_sha256")},
-            "model_params": (fitted or {}).get("params", spec["params"]),
+                                    "model")},
+            "params": json.loads(json.dumps(dict(sorted((given or {}).items())), default=str)),
+            **{k: spec[k] for k in ("model_params", "model_revision", "seed", "draws", "panel_sha256")},
             "origin_month": month_label(spec["origin"]),
             "months": [month_label(spec["origin"] + h) for h in spec["horizons"]],
             "units": spec["units"], "target_text": m.get("target_text"), "citation": m.get("citation"),
