@@ -66,6 +66,20 @@ def test_institutions_chart_speaks_the_language_asked(registry):
     assert fr["usermeta"]["lang"] == "fr" and fr["datasets"]["segments"] == en["datasets"]["segments"]
 
 
+def test_institutions_chart_tooltips_name_the_ids_in_french(registry):
+    fr = institutions_timeline_spec(registry, "AES", on="2025-12-31", lang="fr")
+    en = institutions_timeline_spec(registry, "AES", on="2025-12-31")
+    segs, pts = fr["layer"]
+    assert {t["field"] for t in pts["encoding"]["tooltip"]} >= {"stage_label", "confidence_label", "precision_label"}
+    assert not {"stage", "confidence", "precision", "kind"} & {t["field"] for t in pts["encoding"]["tooltip"]}
+    assert "'announced': 'annoncé'" in next(t["calculate"] for t in segs["transform"] if t["as"] == "stage_label")
+    assert "'investment_bank': 'banque d’investissement'" in segs["transform"][0]["calculate"]
+    assert all(t.get("format") == "%-d %B %Y" for t in segs["encoding"]["tooltip"] if t["type"] == "temporal")
+    # English keeps the registry's ids and no transform
+    assert "transform" not in en["layer"][0] and {t["field"] for t in en["layer"][1]["encoding"]["tooltip"]} >= {
+        "stage", "kind"}
+
+
 USER_FILE = """
 organisations:
   - id: TST

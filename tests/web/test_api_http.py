@@ -243,4 +243,60 @@ def test_bloc_routes_return_the_registry_texts_in_english_and_french(server):
     assert fra["events"][-1]["what_fr"].startswith("Les derniers militaires français quittent le Niger")
     au = server.get("/api/v1/blocs/AU/members", params={"on": "2024-01-01"}).json()["meta"]
     assert au["notes_fr"][0].startswith("AU : liste de membres partielle")
-    assert au["rule_fr"].startswith("Appartenance à une date : un État est membre de `joined` (inclus)")
+    assert au["rule_fr"].startswith("Appartenance à une date : un État est membre de sa date d'adhésion (`joined`")
+
+
+MEMBER_RULE_FR = ("Appartenance à une date : un État est membre de sa date d'adhésion (`joined`, incluse) à sa date "
+                  "de départ (`left`, exclue) ; un État suspendu reste membre. Une date connue au mois ou à l'année "
+                  "près compte à partir du début de sa période quand elle ouvre une adhésion, et jusqu'à la fin de sa "
+                  "période quand elle la clôt.")
+INSTITUTION_RULE_FR = ("Un jalon compte à partir du premier jour de sa période (une date connue au mois près, à partir "
+                       "du 1er) ; le stade d'une institution est le plus avancé qu'elle ait atteint ; `uncertain` "
+                       "signale une date imprécise dont la période contient le jour demandé.")
+FORCES_RULE_FR = ("Une présence commence à son déploiement ou, faute de déploiement enregistré, à son premier "
+                  "événement enregistré (début inconnu) ; elle prend fin à l'achèvement du retrait ou à la fin de "
+                  "l'opération.")
+
+
+def test_bloc_rules_come_in_english_and_french(server):
+    from sahelwatch.blocs.rules import FORCES_RULE, INSTITUTION_RULE, MEMBER_RULE
+
+    for path in ("/api/v1/blocs/AES/members", "/api/v1/blocs/AES/timeline"):
+        m = server.get(path, params={"on": "2025-12-31"} if path.endswith("members") else None).json()["meta"]
+        assert (m["rule"], m["rule_fr"]) == (MEMBER_RULE, MEMBER_RULE_FR), path
+    assert MEMBER_RULE.startswith("Membership on a day: a state is a member from `joined` (inclusive)")
+    for lang in ("en", "fr"):  # the spec's words follow lang; the rule comes in both languages either way
+        m = server.get("/api/v1/blocs/AES/institutions", params={"on": "2025-12-31", "lang": lang}).json()["meta"]
+        assert (m["rule"], m["rule_fr"]) == (INSTITUTION_RULE, INSTITUTION_RULE_FR), lang
+    assert INSTITUTION_RULE.startswith("A milestone counts from the first day of its period")
+    m = server.get("/api/v1/forces", params={"country": "NER"}).json()["meta"]
+    assert (m["rule"], m["rule_fr"]) == (FORCES_RULE, FORCES_RULE_FR)
+    assert FORCES_RULE.startswith("A presence opens at its deployment event")
+    c = server.get("/api/v1/blocs/compare", params={"blocs": "AES,G5_SAHEL", "months": 6}).json()["meta"]
+    assert c["rule_text_fr"].startswith("règle d'appartenance « dynamic » : un État compte pour un mois")
+    assert c["population_source"] == "World Bank WDI SP.POP.TOTL (approx., rounded)"
+    assert c["population_source_fr"] == "Banque mondiale, WDI SP.POP.TOTL (valeurs approchées, arrondies)"
+
+
+def test_credits_series_and_country_names_come_in_english_and_french(server):
+    m = server.get("/api/v1/meta").json()
+    credit = {a["source"]: a for a in m["attribution"]}
+    assert credit["GeoNames"]["text"] == "Place names: GeoNames (www.geonames.org)"
+    assert credit["GeoNames"]["text_fr"] == "Noms de lieux : GeoNames (www.geonames.org)"
+    ne = credit["Natural Earth"]
+    assert (ne["licence"], ne["licence_fr"]) == ("public domain", "domaine public")
+    assert ne["text_fr"] == "Contours des pays : Made with Natural Earth"  # Natural Earth's own credit line stays
+    series = {s["series"]: s for s in m["series"]}
+    assert series["ged_cm_251"]["vintage"] == "UCDP GED 25.1, derived by T. Schincariol"
+    assert series["ged_cm_251"]["vintage_fr"] == "UCDP GED 25.1, dérivé par T. Schincariol"
+    names = {c["iso3"]: c for c in m["country_names"]}
+    assert set(names) == set(m["countries"])
+    assert (names["TCD"]["name"], names["TCD"]["name_fr"]) == ("Chad", "Tchad")
+    snaps = {s["release"]: s for s in server.get("/api/v1/snapshots").json()["rows"]}
+    assert snaps["VIEWS challenge 2024 (UCDP GED, ~2024 vintage)"]["release_fr"] == (
+        "concours VIEWS 2024 (UCDP GED, millésime de 2024 environ)")
+    assert snaps["23.1"]["release_fr"] == "23.1"  # a version number is the same in both languages
+    fr = server.get("/", params={"lang": "fr"}).text
+    en = server.get("/", params={"lang": "en"}).text
+    assert "Noms de lieux : GeoNames" in fr and "Place names:" not in fr
+    assert "Place names: GeoNames" in en and "Noms de lieux" not in en

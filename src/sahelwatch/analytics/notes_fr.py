@@ -47,6 +47,27 @@ _PATTERNS: list[tuple[re.Pattern, str]] = [(re.compile(p), fr) for p, fr in (
      r"counterfactual, fixed membership\)$",
      "règle d'appartenance « on:{day} » : la liste des membres du {day} vaut pour chaque mois (une appartenance "
      "fixe, contrefactuelle)"),
+    # how the bloc registry's dates are read (sahelwatch.blocs.rules)
+    (r"^Membership on a day: a state is a member from `joined` \(inclusive\) to `left` \(exclusive\); a suspended "
+     r"state is still a member\. Month/year-precision dates count from the start of their period when they open a "
+     r"membership and to the end of it when they close one\.$",
+     "Appartenance à une date : un État est membre de sa date d'adhésion (`joined`, incluse) à sa date de départ "
+     "(`left`, exclue) ; un État suspendu reste membre. Une date connue au mois ou à l'année près compte à partir "
+     "du début de sa période quand elle ouvre une adhésion, et jusqu'à la fin de sa période quand elle la clôt."),
+    (r"^A milestone counts from the first day of its period \(a month-precision date from the 1st\); the state is "
+     r"the highest stage reached; 'uncertain' marks a period that contains the day\.$",
+     "Un jalon compte à partir du premier jour de sa période (une date connue au mois près, à partir du 1er) ; "
+     "le stade d'une institution est le plus avancé qu'elle ait atteint ; `uncertain` signale une date imprécise "
+     "dont la période contient le jour demandé."),
+    (r"^A presence opens at its deployment event, or when none is recorded at its first recorded event \(start "
+     r"unknown\), and closes at its withdrawal-completed or operation-ended event\.$",
+     "Une présence commence à son déploiement ou, faute de déploiement enregistré, à son premier événement "
+     "enregistré (début inconnu) ; elle prend fin à l'achèvement du retrait ou à la fin de l'opération."),
+    (r"^World Bank WDI SP\.POP\.TOTL \(approx\., rounded\)$",
+     "Banque mondiale, WDI SP.POP.TOTL (valeurs approchées, arrondies)"),
+    # the releases of the bundled series (sahelwatch demo), as the snapshot list names them
+    (r"^VIEWS challenge 2024 \(UCDP GED, ~2024 vintage\)$", "concours VIEWS 2024 (UCDP GED, millésime de 2024 environ)"),
+    (r"^UCDP GED 25\.1, derived by T\. Schincariol$", "UCDP GED 25.1, dérivé par T. Schincariol"),
     # the notes of the bundled series (sahelwatch demo)
     (r"^views_cm: VIEWS 2024 challenge vintage; UCDP GED best estimates by country-month, 2018-01\.\.2024-04 "
      r"\(2024 holds January-April only\)$",

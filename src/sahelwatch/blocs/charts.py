@@ -48,12 +48,59 @@ _WORDS = {
 _STAGES_FR = {"announced": "annoncé", "signed": "signé", "established": "établi",
               "operational": "opérationnel", "defunct": "disparu"}
 _CONFIDENCE_FR = {"high": "élevée", "medium": "moyenne", "low": "faible"}
+_PRECISION_FR = {"day": "jour", "month": "mois", "year": "année"}
 
 
 def _labels(names: dict[str, str]) -> str:
     """A Vega expression that shows ``names[label]`` (the value itself when not named)."""
     pairs = ", ".join(f"'{k}': '{v}'" for k, v in names.items() if "'" not in v)
     return f"({{{pairs}}})[datum.label] || datum.label"
+
+
+def _named(field: str, names: dict[str, str]) -> dict:
+    """A Vega-Lite transform adding ``{field}_label``: ``names[value]``, else the value (the data keep the ids)."""
+    pairs = ", ".join(f"'{k}': '{v.replace(chr(39), chr(8217))}'" for k, v in names.items())
+    return {"calculate": f"({{{pairs}}})[datum.{field}] || datum.{field}", "as": f"{field}_label"}
+
+
+def _tooltips(lang: str) -> tuple[list, list, list, list]:
+    """The two layers' transforms and tooltips: in French the ids (stage, confidence...) are shown
+    by their French names and dates as "3 décembre 2026"."""
+    wd = _WORDS["fr" if lang == "fr" else "en"]
+    if lang != "fr":
+        seg = [{"field": "category", "type": "nominal", "title": wd["category"]},
+               {"field": "stage", "type": "nominal", "title": wd["stage"]},
+               {"field": "start", "type": "temporal", "title": wd["start"]},
+               {"field": "end", "type": "temporal", "title": wd["end"]}]
+        pts = [{"field": "what", "type": "nominal", "title": wd["what"]},
+               {"field": "date_recorded", "type": "nominal", "title": wd["date"]},
+               {"field": "precision", "type": "nominal", "title": wd["precision"]},
+               {"field": "kind", "type": "nominal", "title": wd["kind"]},
+               {"field": "stage", "type": "nominal", "title": wd["stage"]},
+               {"field": "size_troops", "type": "quantitative", "title": wd["troops"]},
+               {"field": "source", "type": "nominal", "title": wd["source"]},
+               {"field": "confidence", "type": "nominal", "title": wd["confidence"]},
+               {"field": "milestone", "type": "nominal", "title": "id"}]
+        return [], seg, [], pts
+    day = "%-d %B %Y"
+    names = {"category": INSTITUTIONS_FR, "stage": _STAGES_FR, "confidence": _CONFIDENCE_FR,
+             "precision": _PRECISION_FR}
+    seg_tf = [_named("category", names["category"]), _named("stage", names["stage"])]
+    pts_tf = [_named(f, names[f]) for f in ("category", "stage", "confidence", "precision")]
+    seg = [{"field": "category_label", "type": "nominal", "title": wd["category"]},
+           {"field": "stage_label", "type": "nominal", "title": wd["stage"]},
+           {"field": "start", "type": "temporal", "title": wd["start"], "format": day},
+           {"field": "end", "type": "temporal", "title": wd["end"], "format": day}]
+    # the milestone's kind has no French name here (its stage says it): the tooltip leaves it out
+    pts = [{"field": "what", "type": "nominal", "title": wd["what"]},
+           {"field": "date_recorded", "type": "nominal", "title": wd["date"]},
+           {"field": "precision_label", "type": "nominal", "title": wd["precision"]},
+           {"field": "stage_label", "type": "nominal", "title": wd["stage"]},
+           {"field": "size_troops", "type": "quantitative", "title": wd["troops"]},
+           {"field": "source", "type": "nominal", "title": wd["source"]},
+           {"field": "confidence_label", "type": "nominal", "title": wd["confidence"]},
+           {"field": "milestone", "type": "nominal", "title": "id"}]
+    return seg_tf, seg, pts_tf, pts
 
 
 def institutions_timeline_spec(registry, bloc: str, on=None, lang: str = "en") -> dict:
@@ -101,6 +148,7 @@ def institutions_timeline_spec(registry, bloc: str, on=None, lang: str = "en") -
         stage_legend = {"legend": {"labelExpr": _labels(_STAGES_FR)}}
         conf_legend = {"legend": {"labelExpr": _labels(_CONFIDENCE_FR)}}
     x_title = wd["x"]
+    seg_tf, seg_tips, pts_tf, pts_tips = _tooltips(lang)
     name = (fr(org.name, org.name_fr) if lang == "fr" else org.name) or org.id
     return {
         "description": wd["desc"].format(id=org.id, day=end.isoformat()),
@@ -114,6 +162,7 @@ def institutions_timeline_spec(registry, bloc: str, on=None, lang: str = "en") -
         "layer": [
             {
                 "data": {"name": "segments"},
+                **({"transform": seg_tf} if seg_tf else {}),
                 "mark": {"type": "bar", "height": 12, "opacity": 0.85},
                 "encoding": {
                     "y": y,
@@ -124,16 +173,12 @@ def institutions_timeline_spec(registry, bloc: str, on=None, lang: str = "en") -
                         "scale": {"domain": stages, "range": [_COLOURS[s] for s in stages]},
                         **stage_legend,
                     },
-                    "tooltip": [
-                        {"field": "category", "type": "nominal", "title": wd["category"]},
-                        {"field": "stage", "type": "nominal", "title": wd["stage"]},
-                        {"field": "start", "type": "temporal", "title": wd["start"]},
-                        {"field": "end", "type": "temporal", "title": wd["end"]},
-                    ],
+                    "tooltip": seg_tips,
                 },
             },
             {
                 "data": {"name": "milestones"},
+                **({"transform": pts_tf} if pts_tf else {}),
                 "mark": {"type": "point", "filled": True, "size": 90, "color": "#d94801"},
                 "encoding": {
                     "y": y,
@@ -143,17 +188,7 @@ def institutions_timeline_spec(registry, bloc: str, on=None, lang: str = "en") -
                         "scale": {"domain": ["high", "medium", "low"], "range": ["circle", "square", "triangle-up"]},
                         **conf_legend,
                     },
-                    "tooltip": [
-                        {"field": "what", "type": "nominal", "title": wd["what"]},
-                        {"field": "date_recorded", "type": "nominal", "title": wd["date"]},
-                        {"field": "precision", "type": "nominal", "title": wd["precision"]},
-                        {"field": "kind", "type": "nominal", "title": wd["kind"]},
-                        {"field": "stage", "type": "nominal", "title": wd["stage"]},
-                        {"field": "size_troops", "type": "quantitative", "title": wd["troops"]},
-                        {"field": "source", "type": "nominal", "title": wd["source"]},
-                        {"field": "confidence", "type": "nominal", "title": wd["confidence"]},
-                        {"field": "milestone", "type": "nominal", "title": "id"},
-                    ],
+                    "tooltip": pts_tips,
                 },
             },
         ],

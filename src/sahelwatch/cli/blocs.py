@@ -12,15 +12,12 @@ from pathlib import Path
 
 import click
 
+from sahelwatch.blocs.rules import FORCES_RULE, INSTITUTION_RULE, MEMBER_RULE
+
 from ._common import friendly
 
 FORMATS = click.Choice(["table", "json"])
 MEASURES = click.Choice(["events", "fatalities_best", "fatalities_low", "fatalities_high"])
-MEMBER_RULE = (
-    "Membership on a day: a state is a member from `joined` (inclusive) to `left` (exclusive); "
-    "a suspended state is still a member. Month/year-precision dates count from the start of "
-    "their period when they open a membership and to the end of it when they close one."
-)
 
 
 def _console():
@@ -164,6 +161,13 @@ LANG = click.option("--lang", type=click.Choice(["en", "fr"]), default="en", sho
                     help="Language of the registry's texts in the table (JSON carries both: what, what_fr).")
 
 
+def _rule(text: str, lang: str) -> str:
+    """A table's rule sentence in ``lang`` (the French is with the analytics' notes)."""
+    from sahelwatch.analytics.notes_fr import translate
+
+    return translate(text, lang)
+
+
 @blocs_group.command("timeline")
 @click.argument("bloc")
 @click.option("--format", "fmt", type=FORMATS, default="table")
@@ -183,7 +187,7 @@ def timeline_cmd(obj: _Ctx, bloc: str, fmt: str, lang: str) -> None:
     rows = [[t.date, t.precision, t.category, t.kind, t.what_fr if fr else t.what, ",".join(t.countries), _src(t.fact)]
             for t in items]
     not_found = org.not_found_fr if fr and len(org.not_found_fr) == len(org.not_found) else org.not_found
-    caption = "\n".join([MEMBER_RULE, *(("Non trouvé : " if fr else "Not found: ") + n for n in not_found)])
+    caption = "\n".join([_rule(MEMBER_RULE, lang), *(("Non trouvé : " if fr else "Not found: ") + n for n in not_found)])
     _console().print(_table(f"{org.id} timeline", ["date", "precision", "category", "kind", "what", "countries",
                                                    "source [confidence]"], rows, caption=caption))
 
@@ -207,10 +211,8 @@ def institutions_cmd(obj: _Ctx, bloc: str, on: str | None, fmt: str, lang: str) 
         _emit_json(institutions_timeline_spec(reg, org.id, on=day, lang=lang))
         return
     rows = reg.institutions(org.id, on=day)
-    rule = ("A milestone counts from the first day of its period (a month-precision date from the 1st); "
-            "the state is the highest stage reached; 'uncertain' marks a period that contains the day.")
     if fmt == "json":
-        _emit_json({"bloc": org.id, "on": day, "rule": rule, "institutions": _dump(rows)})
+        _emit_json({"bloc": org.id, "on": day, "rule": INSTITUTION_RULE, "institutions": _dump(rows)})
         return
     _console().print(_table(
         f"{org.id} institutions on {day}",
@@ -218,7 +220,7 @@ def institutions_cmd(obj: _Ctx, bloc: str, on: str | None, fmt: str, lang: str) 
         [[r.category, r.state + (" (uncertain)" if r.uncertain else ""), r.since,
           r.what_fr if lang == "fr" else r.what, r.size_troops, _src(r.fact),
           r.note_fr if lang == "fr" else r.note] for r in rows],
-        caption=rule,
+        caption=_rule(INSTITUTION_RULE, lang),
     ))
 
 
@@ -379,17 +381,15 @@ def events_cmd(obj: _Ctx, bloc, country, fmt) -> None:
 def forces_cmd(obj: _Ctx, country, on, fmt) -> None:
     """Foreign security presences (France, Wagner/Africa Corps, United States, the UN)."""
     rows = obj.registry.foreign_forces(country=country, on=on)
-    rule = ("A presence opens at its deployment event, or when none is recorded at its first recorded event "
-            "(start unknown), and closes at its withdrawal-completed or operation-ended event.")
     if fmt == "json":
-        _emit_json({"on": on, "rule": rule, "forces": _dump(rows)})
+        _emit_json({"on": on, "rule": FORCES_RULE, "forces": _dump(rows)})
         return
     _console().print(_table(
         "Foreign security presences" + (f" on {on}" if on else ""),
         ["id", "partner", "operation", "country", "start", "end", "last event", "source [confidence]"],
         [[f.id, f.partner, f.operation, f.country, f.start or f"unknown (recorded from {f.known_from})",
           f.end or "", f.events[-1].what, _src(f.events[-1].fact)] for f in rows],
-        caption=rule,
+        caption=FORCES_RULE,
     ))
 
 

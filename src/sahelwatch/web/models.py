@@ -57,6 +57,7 @@ class SeriesInfo(BaseModel):
     file: str | None
     sha256: str | None
     vintage: str | None
+    vintage_fr: str | None  # the same in French where a French text exists, else as given
     period_kind: str | None
     measures: list[str]
     units: int
@@ -68,7 +69,15 @@ class SeriesInfo(BaseModel):
 class Attribution(BaseModel):
     source: str
     text: str
+    text_fr: str
     licence: str
+    licence_fr: str
+
+
+class CountryName(BaseModel):
+    iso3: str
+    name: str
+    name_fr: str
 
 
 class BlocBrief(BaseModel):
@@ -90,6 +99,7 @@ class MetaOut(BaseModel):
     sources: list[SourceCoverage]
     series: list[SeriesInfo]
     countries: list[str]
+    country_names: list[CountryName]
     blocs: list[BlocBrief]
     attribution: list[Attribution]
     limits: dict[str, int]

@@ -51,7 +51,8 @@ def _render(request: Request, name: str, **context) -> HTMLResponse:
     asked = request.query_params.get("lang")
     lang = asked if asked in i18n.LANGS else i18n.pick_lang(request.headers.get("accept-language"))
     acled = sw.acled_mode() != "none"
-    lines = [f"{a['text']} ({a['licence']})" for a in ATTRIBUTION + ([ACLED_ATTRIBUTION] if acled else [])]
+    sfx = "_fr" if lang == "fr" else ""
+    lines = [f"{a['text' + sfx]} ({a['licence' + sfx]})" for a in ATTRIBUTION + ([ACLED_ATTRIBUTION] if acled else [])]
     version = _static_version()
     html = _env().get_template(name).render(
         lang=lang, t=lambda key, **kw: i18n.t(lang, key, **kw), attribution=lines, nav_blocs=NAV_BLOCS,

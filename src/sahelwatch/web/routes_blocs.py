@@ -8,6 +8,8 @@ from typing import Literal
 
 from fastapi import APIRouter, Path, Query, Request
 
+from ..analytics.notes_fr import translate
+from ..blocs.rules import FORCES_RULE, INSTITUTION_RULE, MEMBER_RULE
 from .context import as_of_param, context, day_param
 from .errors import ApiError
 from .formats import json_response, jsonable, pick, table_response
@@ -32,21 +34,6 @@ def blocs(request: Request):
     return json_response({"rows": rows, "meta": {"registry_files": [str(x).rsplit("/", 1)[-1] for x in reg.files]}})
 
 
-#: the same words as ``sahelwatch blocs members`` (a test keeps them equal)
-MEMBER_RULE = (
-    "Membership on a day: a state is a member from `joined` (inclusive) to `left` (exclusive); "
-    "a suspended state is still a member. Month/year-precision dates count from the start of "
-    "their period when they open a membership and to the end of it when they close one."
-)
-MEMBER_RULE_FR = (
-    "Appartenance à une date : un État est membre de `joined` (inclus) à `left` (exclu) ; "
-    "un État suspendu reste membre. Une date précise au mois ou à l'année compte à partir du début "
-    "de sa période quand elle ouvre une adhésion, et jusqu'à la fin de sa période quand elle la clôt."
-)
-INSTITUTION_RULE = ("A milestone counts from the first day of its period (a month-precision date from the 1st); "
-                    "the state is the highest stage reached; 'uncertain' marks a period that contains the day.")
-FORCES_RULE = ("A presence opens at its deployment event, or when none is recorded at its first recorded event "
-               "(start unknown), and closes at its withdrawal-completed or operation-ended event.")
 BLOC_PATH = Path(..., max_length=40, pattern=r"^[A-Za-z0-9_\-]+$", description="Bloc id: AES, ECOWAS, G5_SAHEL...",
                  examples=["AES", "ECOWAS", "G5_SAHEL"])
 DAY = Query(None, max_length=10, description="Day YYYY-MM-DD (default today)")
@@ -93,12 +80,11 @@ def compare(request: Request,
     names = [b for b in blocs.split(",") if b]
     df = run(obs.blocs, obs.country_months(as_of=as_of), names, align=align, measure=measure, months=months,
              rule=membership, source=source or None, months_before=months_before)
-    from ..analytics.notes_fr import translate
-
     rule_text = df["rule_text"][0] if df.height else None
+    pop = df["population_source"][0] if df.height else None
     meta = {"rule": membership, "measure": measure, "align": align, "as_of": as_of,
             "rule_text": rule_text, "rule_text_fr": translate(rule_text, "fr") if rule_text else None,
-            "population_source": df["population_source"][0] if df.height else None}
+            "population_source": pop, "population_source_fr": translate(pop, "fr") if pop else None}
     return table_response(df.drop("rule_text", "population_source", strict=False), meta, fmt, "blocs-compare")
 
 
@@ -119,7 +105,7 @@ def members(request: Request, bloc: str = BLOC_PATH, on: str | None = DAY, inclu
         notes_fr.append(f"{org.id} est une mission, non un bloc : elle n'a pas d'États membres.")
     return json_response({"rows": _dump(ms), "meta": {
         "bloc": org.id, "name": org.name, "name_fr": org.name_fr, "on": day, "rule": MEMBER_RULE,
-        "rule_fr": MEMBER_RULE_FR,
+        "rule_fr": translate(MEMBER_RULE, "fr"),
         "include_suspended": include_suspended, "not_members": _dump(former), "notes": notes,
         "notes_fr": notes_fr}})
 
@@ -132,7 +118,8 @@ def timeline(request: Request, bloc: str = BLOC_PATH):
     org = _org(reg, bloc)
     nf_fr = org.not_found_fr if len(org.not_found_fr) == len(org.not_found) else org.not_found
     return json_response({"rows": _dump(reg.timeline(org.id)),
-                          "meta": {"bloc": org.id, "rule": MEMBER_RULE, "not_found": list(org.not_found),
+                          "meta": {"bloc": org.id, "rule": MEMBER_RULE, "rule_fr": translate(MEMBER_RULE, "fr"),
+                                   "not_found": list(org.not_found),
                                    "not_found_fr": list(nf_fr)}})
 
 
@@ -148,7 +135,8 @@ def institutions(request: Request, bloc: str = BLOC_PATH, on: str | None = DAY,
     day = _day(on)
     return json_response({"rows": _dump(reg.institutions(org.id, on=day)),
                           "vega_lite": institutions_timeline_spec(reg, org.id, on=day, lang=lang),
-                          "meta": {"bloc": org.id, "on": day, "rule": INSTITUTION_RULE, "lang": lang}})
+                          "meta": {"bloc": org.id, "on": day, "rule": INSTITUTION_RULE,
+                                   "rule_fr": translate(INSTITUTION_RULE, "fr"), "lang": lang}})
 
 
 @router.get("/coups", response_model=TableOut, responses=ERRORS)
@@ -163,4 +151,5 @@ def forces(request: Request, country: str | None = ISO3, on: str | None = Query(
     """Foreign security presences (arrive / leave), each event with its source."""
     day = day_param(on, "on")
     rows = context(request).obs().blocs.foreign_forces(country=country or None, on=day)
-    return json_response({"rows": _dump(rows), "meta": {"on": day, "rule": FORCES_RULE}})
+    return json_response({"rows": _dump(rows), "meta": {"on": day, "rule": FORCES_RULE,
+                                                        "rule_fr": translate(FORCES_RULE, "fr")}})

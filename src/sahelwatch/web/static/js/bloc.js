@@ -24,6 +24,8 @@ function sources(fact) {
   all.forEach((u, i) => { if (i) span.append(' · '); span.append(link(u, hostOf(u))); });
   return span;
 }
+// "MLI: ..." / "MLI : ..." (French puts a space before the colon)
+const colon = () => (I.currentLang() === 'fr' ? ' : ' : ': ');
 function hostOf(u) { try { return new URL(u).hostname.replace(/^www\./, ''); } catch (e) { return u; } }
 
 function drawHead() {
@@ -62,7 +64,7 @@ function timelineItems() {
     items.push({ date: r.date, end: null, lane, label: loc(r, 'what'), kind: I.term('kind', r.kind) });
   }
   for (const c of (cache.coups.rows || []).filter((x) => memberIso.has(x.iso3))) {
-    items.push({ date: c.date, end: null, lane: I.t('bloc.lane.coups'), label: `${c.iso3}: ${loc(c, 'leader')}`, kind: I.t('bloc.kind.coup') });
+    items.push({ date: c.date, end: null, lane: I.t('bloc.lane.coups'), label: `${c.iso3}${colon()}${loc(c, 'leader')}`, kind: I.t('bloc.kind.coup') });
   }
   for (const f of (cache.forces.rows || []).filter((x) => memberIso.has(x.country))) {
     const start = f.start || f.known_from;
@@ -82,8 +84,9 @@ async function drawTimeline() {
   const cf = [
     ...(cache.coups.rows || []).filter((x) => memberIso.has(x.iso3)).map((c) => ({ date: c.date, country: c.iso3, kind: I.t('bloc.kind.coup'), what: `${loc(c, 'leader')} — ${loc(c, 'ousted')}`, fact: c })),
     ...(cache.forces.rows || []).filter((x) => memberIso.has(x.country)).map((f) => ({ date: f.start || f.known_from, country: f.country, kind: I.t('bloc.kind.force'),
-      what: `${loc(f, 'partner')}${I.currentLang() === 'fr' ? ' : ' : ': '}${loc(f, 'operation')}${f.end ? ` (${I.t('bloc.until')} ${I.fmtDate(f.end)})` : ''}`, fact: (f.events && f.events[0] && f.events[0].fact) || null })),
+      what: `${loc(f, 'partner')}${colon()}${loc(f, 'operation')}${f.end ? ` (${I.t('bloc.until')} ${I.fmtDate(f.end)})` : ''}`, fact: (f.events && f.events[0] && f.events[0].fact) || null })),
   ].sort((a, b) => String(a.date).localeCompare(String(b.date)));
+  $('#forces-rule').textContent = loc(cache.forces.meta, 'rule');
   $('#coups-forces tbody').replaceChildren(...cf.map((r) => el('tr', {},
     el('td', { text: I.fmtDate(r.date) }), el('td', { text: r.country }), el('td', { text: r.kind }), el('td', { text: r.what }),
     el('td', {}, sources(r.fact)))));
@@ -110,6 +113,7 @@ async function draw() {
   drawHead();
   drawMembers();
   await drawTimeline();
+  $('#institutions-rule').textContent = cache.institutions && cache.institutions.vega_lite ? loc(cache.institutions.meta, 'rule') : '';
   await drawVegaLite('#chart-institutions', cache.institutions);
   hook.renders += 1;
 }

@@ -32,10 +32,11 @@ export function showError(err) {
 
 export function clearError() { const box = $('#error-box'); if (box) { box.hidden = true; box.textContent = ''; } }
 
+// The credits in the page's language (the API gives each in English and French).
 export function fillAttribution(lines) {
   const ul = $('#attribution-lines');
   if (!ul || !lines) return;
-  ul.replaceChildren(...lines.map((a) => el('li', { text: `${a.text} (${a.licence})` })));
+  ul.replaceChildren(...lines.map((a) => el('li', { text: `${loc(a, 'text')} (${loc(a, 'licence')})` })));
 }
 
 export function setAcledBanner(meta) {
@@ -49,12 +50,13 @@ export async function startCommon() {
   I.bindSwitch();
   const meta = await metaReq;
   fillAttribution(meta.attribution);
+  document.addEventListener('sw:lang', () => fillAttribution(meta.attribution));
   setAcledBanner(meta);
   return meta;
 }
 
-// A registry text in the page's language: its French twin (`what_fr`...) when the page is in
-// French and the registry has one, else the English field.
+// A text in the page's language: its French twin (`what_fr`, `rule_fr`...) when the page is in
+// French and the registry or the API gives one, else the English field.
 export function loc(o, field) {
   if (!o) return '';
   const fr = I.currentLang() === 'fr' ? o[`${field}_fr`] : null;

@@ -1,7 +1,7 @@
 // The dashboard: filters in the URL -> API calls -> map, numbers, charts and tables.
 import { apiUrl, getJSON } from './api.js';
 import { barSpec, compareSpec, drawVegaLite, embed, empty, timeSpec } from './charts.js';
-import { $, blocName, clearError, el, showError, startCommon } from './common.js';
+import { $, blocName, clearError, el, loc, showError, startCommon } from './common.js';
 import * as I from './i18n.js';
 import { drawForecasts } from './forecast.js';
 import { DashMap, loadMapLibre, renderLegend } from './map.js';
@@ -52,9 +52,25 @@ function coverage() {
   return [first, last];
 }
 
+// A country's name in the page's language: the crosswalk's names from /meta, else the map's
+// outline name, else the code.
+let countryNames = null;
 function countryName(iso3) {
+  if (!countryNames) countryNames = new Map(((meta && meta.country_names) || []).map((c) => [c.iso3, c]));
+  const n = countryNames.get(iso3);
+  if (n) return loc(n, 'name');
   const f = (cache.admin0 || { features: [] }).features.find((x) => (x.properties.iso3 || x.properties.country_iso3) === iso3);
   return f ? f.properties.name : iso3;
+}
+const countryLabel = (v) => (v.includes(',') ? v.split(',').map(countryName).join(', ') : `${countryName(v)} (${v})`);
+// a snapshot as the list names it: its source and release (the bundled series' releases have French labels)
+const snapshotLabel = (s) => `${s.id} · ${s.source} ${loc(s, 'release')}`.trim();
+
+// The option labels that come from the API, in the page's language (after a switch).
+function relabelOptions() {
+  for (const o of $('#f-country').options) if (o.value) o.textContent = countryLabel(o.value);
+  const snaps = new Map((cache.snapshots || []).map((s) => [String(s.id), s]));
+  for (const o of $('#f-as_of').options) if (snaps.has(o.value)) o.textContent = snapshotLabel(snaps.get(o.value));
 }
 
 // ---- the filter form <-> state --------------------------------------------------------------
@@ -68,13 +84,13 @@ function fillForm() {
   const bloc = $('#f-bloc');
   for (const b of meta.blocs.filter((x) => x.kind !== 'mission')) bloc.append(option(b.id, b.id.replace(/_/g, ' ')));
   const country = $('#f-country');
-  for (const c of meta.countries) country.append(option(c, `${countryName(c)} (${c})`));
+  for (const c of meta.countries) country.append(option(c, countryLabel(c)));
   const cat = $('#f-category');
   for (const c of CATEGORIES) cat.append(option(c, I.t(`cat.${c}`), `cat.${c}`));
   const src = $('#f-source');
   for (const s of sourceOptions()) src.append(option(s, I.term('src', s)));
   const asof = $('#f-as_of');
-  for (const s of cache.snapshots || []) asof.append(option(String(s.id), `${s.id} · ${s.source} ${s.release || ''}`.trim()));
+  for (const s of cache.snapshots || []) asof.append(option(String(s.id), snapshotLabel(s)));
 }
 
 function fillAdmin() {
@@ -110,7 +126,7 @@ function fillSlider() {
 function setForm() {
   const csel = $('#f-country');
   if (state.country && ![...csel.options].some((o) => o.value === state.country)) {
-    csel.append(option(state.country, state.country.split(',').map(countryName).join(', ')));
+    csel.append(option(state.country, countryLabel(state.country)));
   }
   for (const k of ['bloc', 'country', 'from', 'to', 'category', 'actor', 'source', 'precision', 'as_of', 'measure']) {
     const e = $(`#f-${k}`);
@@ -284,6 +300,13 @@ async function loadEvents(cursor) {
 }
 
 // The institutions chart's words (titles, milestone texts) come from the server in the page's language.
+// The bloc's institutions chart (its words from the server in the page's language) and its rule.
+async function drawInstitutions() {
+  const res = cache.institutions;
+  $('#institutions-rule').textContent = res && res.vega_lite ? ruleText(res.meta, 'rule') : '';
+  await drawVegaLite('#chart-institutions', res);
+}
+
 function loadInstitutions(bloc) {
   const lang = I.currentLang();
   return getJSON(`/blocs/${encodeURIComponent(bloc)}/institutions`, { lang })
@@ -311,7 +334,7 @@ async function loadSide(gen) {
   renderAlerts(cache.alerts);
   renderIndicators(cache.indicators);
   await drawCompare();
-  await drawVegaLite('#chart-institutions', cache.institutions);
+  await drawInstitutions();
   await drawForecasts(state, cache.members).catch((e) => { hook.errors.push(String(e.message || e)); });
 }
 
@@ -353,7 +376,7 @@ function drawAnswer() {
   $('#trend-caveats').replaceChildren(...cav.map((c) => el('li', { text: c })));
 }
 
-// The API states its membership rule in both languages (`…_fr` beside the English text).
+// The API states its rules and sources in both languages (`…_fr` beside the English text).
 function ruleText(meta, key) {
   if (!meta) return '';
   return (I.currentLang() === 'fr' && meta[`${key}_fr`]) || meta[key] || '';
@@ -426,7 +449,7 @@ async function drawCompare() {
   const [v, lo, hi] = per100k ? ['per_100k', 'per_100k_low', 'per_100k_high'] : ['value', 'value_low', 'value_high'];
   await embed('#chart-compare', compareSpec(c.rows, v, lo, hi));
   $('#compare-note').textContent = [ruleText(c.meta, 'rule_text'), per100k ? I.t('compare.per100k_note') : '',
-    (c.meta && c.meta.population_source) || ''].filter(Boolean).join(' · ');
+    ruleText(c.meta, 'population_source')].filter(Boolean).join(' · ');
 }
 
 function drawDownloads() {
@@ -458,6 +481,7 @@ function drawBriefLinks() {
 async function rerender() {
   document.body.dataset.ready = '0';
   for (const o of document.querySelectorAll('#f-category option[data-i18n]')) o.textContent = I.t(o.dataset.i18n);
+  relabelOptions();
   fillSlider();
   drawNumbers();
   await drawMap(false);
@@ -467,7 +491,7 @@ async function rerender() {
   renderIndicators(cache.indicators);
   await drawCompare();
   if (cache.instBloc && cache.instLang !== I.currentLang()) await loadInstitutions(cache.instBloc);
-  await drawVegaLite('#chart-institutions', cache.institutions);
+  await drawInstitutions();
   await drawForecasts(state, cache.members).catch((e) => { hook.errors.push(String(e.message || e)); });
   await loadAnswer();
   hook.renders += 1;

@@ -122,7 +122,9 @@ export function fmtDate(iso) {
   const opts = { timeZone: 'UTC', year: 'numeric' };
   if (kind !== 'year') opts.month = 'long';
   if (kind === 'day') opts.day = 'numeric';
-  return formatter(Intl.DateTimeFormat, opts).format(d);
+  const s = formatter(Intl.DateTimeFormat, opts).format(d);
+  // French writes the first of the month as an ordinal: "1er novembre 2024"
+  return lang === 'fr' && kind === 'day' && d.getUTCDate() === 1 ? s.replace(/^1(?=\s)/, '1er') : s;
 }
 
 // d3-format / d3-time-format locales for Vega, so chart axes follow the language too.

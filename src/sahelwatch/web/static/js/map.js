@@ -1,7 +1,7 @@
 // The map: MapLibre GL JS with a style built here from our own GeoJSON — no remote style,
 // tiles, glyphs or sprites, so it draws with the network unplugged. No symbol layers (they
 // need glyphs): cluster sizes are circle radii, labels live in the HTML legend and popups.
-import { fmtNum, t, term } from './i18n.js';
+import { apply, fmtDate, fmtNum, t, term } from './i18n.js';
 
 // MapLibre (~800 kB) is imported on demand: the page's first requests (metadata, shapes, the
 // view's data) need not wait for the library to be parsed. loadMapLibre() starts it early.
@@ -67,6 +67,16 @@ export class DashMap {
     });
     this.map.addControl(new maplibregl.NavigationControl({ showCompass: false }), 'top-right');
     this.map.addControl(new maplibregl.AttributionControl({ compact: true }), 'bottom-right');
+    // MapLibre names its buttons in English: they take the catalogue's words, and the language
+    // switch (which re-applies data-i18n-* attributes) renames them
+    for (const [sel, key] of [['.maplibregl-ctrl-zoom-in', 'map.zoom_in'], ['.maplibregl-ctrl-zoom-out', 'map.zoom_out'],
+      ['.maplibregl-ctrl-attrib-button', 'map.toggle_attribution'], ['.maplibregl-canvas', 'map.title']]) {
+      const b = container.querySelector(sel);
+      if (!b) continue;
+      if (b.hasAttribute('title')) b.dataset.i18nTitle = key;
+      b.dataset.i18nAria = key;
+    }
+    apply(container);
     this.loaded = new Promise((resolve) => this.map.on('load', resolve));
     this.popup = new maplibregl.Popup({ closeButton: false, closeOnClick: false, className: 'sw-hover' });
     this.clickPopup = new maplibregl.Popup({ closeButton: true, className: 'sw-click', maxWidth: '320px' });
@@ -145,13 +155,13 @@ export class DashMap {
     const line = (k, v) => `<div><span class="k">${esc(t(k))}</span> ${esc(v)}</div>`;
     if (f.layer.id === 'clusters') return `<div class="pop">${line('map.cluster', fmtNum(p.point_count, 0))}<div class="muted">${esc(t('map.cluster_hint'))}</div></div>`;
     if (f.layer.id === 'points') {
-      let h = `<div class="pop"><strong>${esc(p.date_start)}</strong> · ${esc(p.country_iso3)}`;
+      let h = `<div class="pop"><strong>${esc(fmtDate(p.date_start))}</strong> · ${esc(p.country_iso3)}`;
       h += line('ev.category', term('cat', p.category));
       h += line('ev.fatalities', `${fmtNum(p.fatalities_best, 0)} (${fmtNum(p.fatalities_low, 0)}–${fmtNum(p.fatalities_high, 0)})`);
       if (full) {
         h += line('ev.actors', [p.actor1, p.actor2].filter(Boolean).join(' / '));
         h += line('ev.location', p.location || '');
-        h += line('ev.source', p.source || '');
+        h += line('ev.source', term('src', p.source));
         if (p.notes) h += `<div class="notes">${esc(p.notes)}</div>`;
       }
       return `${h}</div>`;
