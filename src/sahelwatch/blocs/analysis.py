@@ -108,7 +108,8 @@ def prepare_counts(counts, source: str | None = None):
 
 
 def _prepared(frame):
-    """Events or country-month totals, prepared (both preparations may run twice)."""
+    """Events or country-month totals, prepared; preparing twice changes nothing (compare
+    prepares its input, then bloc_monthly prepares it again)."""
     return prepare_counts(frame) if is_counts(frame) else prepare_events(frame)
 
 
