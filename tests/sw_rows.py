@@ -40,3 +40,14 @@ def write_csv(path: Path, rows: list[dict], header: list[str] | None = None, enc
         w.writeheader()
         w.writerows(rows)
     return path
+
+
+def revise_export(first: Path, second: Path, every: int, fatalities) -> int:
+    """Write ``second``: the ACLED-format export ``first`` with every ``every``-th row revised as
+    ACLED revises (``fatalities(old) -> new``, a later timestamp). The number of rows revised."""
+    with open(first, newline="", encoding="utf-8") as f:
+        rows = list(csv.DictReader(f))
+    for r in rows[::every]:
+        r["fatalities"], r["timestamp"] = str(fatalities(int(r["fatalities"]))), str(int(r["timestamp"]) + 1000)
+    write_csv(second, rows)
+    return len(rows[::every])

@@ -4,9 +4,9 @@ read through DuckDB's late materialization, larger ones without it)."""
 
 from __future__ import annotations
 
-import csv
-
 import pytest
+
+from sw_rows import revise_export
 
 
 @pytest.fixture(scope="module")
@@ -17,17 +17,10 @@ def revised(tmp_path_factory):
     d = tmp_path_factory.mktemp("paging")
     first, second = d / "a.csv", d / "b.csv"
     generate_acled(first, 3000, 11, start="2015-01-01", end="2024-12-31", notes=True)
-    with open(first, newline="", encoding="utf-8") as f:
-        rows = list(csv.DictReader(f))
-    for r in rows[::5]:  # revised: later timestamp, other fatalities and date
-        r["fatalities"], r["timestamp"] = str(int(r["fatalities"]) * 2 + 1), str(int(r["timestamp"]) + 10)
-    with open(second, "w", newline="", encoding="utf-8") as f:
-        w = csv.DictWriter(f, fieldnames=list(rows[0]))
-        w.writeheader()
-        w.writerows(rows)
+    revised = revise_export(first, second, 5, lambda f: f * 2 + 1)
     obs = sahelwatch.open(d / "home")
     obs.ingest("acled", first)
-    assert obs.ingest("acled", second).counts["changed"] == len(rows[::5])
+    assert obs.ingest("acled", second).counts["changed"] == revised
     return obs
 
 

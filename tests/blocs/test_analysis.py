@@ -162,27 +162,19 @@ def test_compare_on_country_month_totals_equals_compare_on_rows(registry, events
 def test_the_store_country_months_give_the_comparison_of_its_events(registry, tmp_path):
     """Through a store holding a revision (a second snapshot revising every 7th event): as of
     either snapshot, the cube's country-month totals give the comparison the rows give."""
-    import csv
-
     import sahelwatch
     from sahelwatch.fixtures.generator import generate_acled
+    from sw_rows import revise_export
 
     first, second = tmp_path / "a.csv", tmp_path / "b.csv"
     generate_acled(first, 4000, 3, start="2012-01-01", end="2024-12-31", notes=False)
-    with open(first, newline="", encoding="utf-8") as f:
-        rows = list(csv.DictReader(f))
-    for r in rows[::7]:
-        r["fatalities"], r["timestamp"] = str(int(r["fatalities"]) + 5), str(int(r["timestamp"]) + 1000)  # revised
-    with open(second, "w", newline="", encoding="utf-8") as f:
-        w = csv.DictWriter(f, fieldnames=list(rows[0]))
-        w.writeheader()
-        w.writerows(rows)
+    revised = revise_export(first, second, 7, lambda f: f + 5)
     obs = sahelwatch.open(tmp_path / "home")
     obs.ingest("acled", first)
-    assert obs.ingest("acled", second).counts["changed"] == len(rows[::7])
+    assert obs.ingest("acled", second).counts["changed"] == revised
     for as_of in (1, 2):
         a = compare(obs.blocs, obs.events(as_of=as_of).to_polars(), ["AES", "G5_SAHEL"], months=60, months_before=12)
         b = compare(obs.blocs, obs.country_months(as_of=as_of), ["AES", "G5_SAHEL"], months=60, months_before=12)
         assert a.equals(b) and a.filter(a["covered"])["value"].sum() > 0
     totals = [obs.country_months(as_of=k)["fatalities_best"].sum() for k in (1, 2)]
-    assert totals[1] - totals[0] == 5 * len(rows[::7])
+    assert totals[1] - totals[0] == 5 * revised

@@ -66,40 +66,26 @@ def _named(field: str, names: dict[str, str]) -> dict:
 def _tooltips(lang: str) -> tuple[list, list, list, list]:
     """The two layers' transforms and tooltips: in French the ids (stage, confidence...) are shown
     by their French names and dates as "3 décembre 2026"."""
-    wd = _WORDS["fr" if lang == "fr" else "en"]
-    if lang != "fr":
-        seg = [{"field": "category", "type": "nominal", "title": wd["category"]},
-               {"field": "stage", "type": "nominal", "title": wd["stage"]},
-               {"field": "start", "type": "temporal", "title": wd["start"]},
-               {"field": "end", "type": "temporal", "title": wd["end"]}]
-        pts = [{"field": "what", "type": "nominal", "title": wd["what"]},
-               {"field": "date_recorded", "type": "nominal", "title": wd["date"]},
-               {"field": "precision", "type": "nominal", "title": wd["precision"]},
-               {"field": "kind", "type": "nominal", "title": wd["kind"]},
-               {"field": "stage", "type": "nominal", "title": wd["stage"]},
-               {"field": "size_troops", "type": "quantitative", "title": wd["troops"]},
-               {"field": "source", "type": "nominal", "title": wd["source"]},
-               {"field": "confidence", "type": "nominal", "title": wd["confidence"]},
-               {"field": "milestone", "type": "nominal", "title": "id"}]
-        return [], seg, [], pts
-    day = "%-d %B %Y"
+    fr = lang == "fr"
+    wd = _WORDS["fr" if fr else "en"]
     names = {"category": INSTITUTIONS_FR, "stage": _STAGES_FR, "confidence": _CONFIDENCE_FR,
              "precision": _PRECISION_FR}
-    seg_tf = [_named("category", names["category"]), _named("stage", names["stage"])]
+
+    def tip(field: str, title: str, kind: str = "nominal") -> dict:
+        shown = f"{field}_label" if fr and field in names else field
+        return {"field": shown, "type": kind, "title": title} | ({"format": "%-d %B %Y"} if fr and kind == "temporal" else {})
+
+    seg = [tip("category", wd["category"]), tip("stage", wd["stage"]),
+           tip("start", wd["start"], "temporal"), tip("end", wd["end"], "temporal")]
+    # the milestone's kind has no French name here (its stage says it): the French tooltip leaves it out
+    pts = [tip("what", wd["what"]), tip("date_recorded", wd["date"]), tip("precision", wd["precision"]),
+           *([] if fr else [tip("kind", wd["kind"])]), tip("stage", wd["stage"]),
+           tip("size_troops", wd["troops"], "quantitative"), tip("source", wd["source"]),
+           tip("confidence", wd["confidence"]), tip("milestone", "id")]
+    if not fr:
+        return [], seg, [], pts
+    seg_tf = [_named(f, names[f]) for f in ("category", "stage")]
     pts_tf = [_named(f, names[f]) for f in ("category", "stage", "confidence", "precision")]
-    seg = [{"field": "category_label", "type": "nominal", "title": wd["category"]},
-           {"field": "stage_label", "type": "nominal", "title": wd["stage"]},
-           {"field": "start", "type": "temporal", "title": wd["start"], "format": day},
-           {"field": "end", "type": "temporal", "title": wd["end"], "format": day}]
-    # the milestone's kind has no French name here (its stage says it): the tooltip leaves it out
-    pts = [{"field": "what", "type": "nominal", "title": wd["what"]},
-           {"field": "date_recorded", "type": "nominal", "title": wd["date"]},
-           {"field": "precision_label", "type": "nominal", "title": wd["precision"]},
-           {"field": "stage_label", "type": "nominal", "title": wd["stage"]},
-           {"field": "size_troops", "type": "quantitative", "title": wd["troops"]},
-           {"field": "source", "type": "nominal", "title": wd["source"]},
-           {"field": "confidence_label", "type": "nominal", "title": wd["confidence"]},
-           {"field": "milestone", "type": "nominal", "title": "id"}]
     return seg_tf, seg, pts_tf, pts
 
 
