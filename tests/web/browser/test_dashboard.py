@@ -58,6 +58,66 @@ def test_map_draws_our_features_and_asks_the_network_for_nothing(tab, screenshot
     page.screenshot(path=str(screenshots / "dashboard-en.png"))
 
 
+def quantile_breaks(values: list[float]) -> list[float]:
+    """The legend's class breaks, written again here: 0, then quantiles of the positive values."""
+    pos = sorted(v for v in values if v > 0)
+    out: list[float] = []
+    for q in (0, 0.25, 0.5, 0.75, 0.9):
+        v = pos[min(len(pos) - 1, int(q * len(pos)))] if pos else None
+        if v is not None and (not out or v > out[-1]):
+            out.append(v)
+    return out or [1]
+
+
+def test_the_map_opens_on_the_view_and_colours_each_area_by_its_class(tab):
+    page = tab.open("/?country=MLI,BFA,NER")
+    # the page's first questions were asked once, with the page (preloaded), not twice
+    for path in ("/api/v1/meta", "/api/v1/places/admin?level=1", "/api/v1/places/admin?level=0",
+                 "/api/v1/snapshots", "/static/i18n/en.json"):
+        assert sum(urlsplit(u).path + (f"?{urlsplit(u).query}" if urlsplit(u).query else "") == path
+                   for u in tab.requests) == 1, path
+    # the view covers the three countries' outlines, zoomed in from the whole region
+    box = httpx.get(tab.base + "/api/v1/places/admin?level=0&country=MLI,BFA,NER").json()
+    xs, ys = [], []
+
+    def visit(c):
+        if isinstance(c[0], (int, float)):
+            xs.append(c[0]); ys.append(c[1])
+        else:
+            for x in c:
+                visit(x)
+    for f in box["features"]:
+        visit(f["geometry"]["coordinates"])
+    w, s, e, n = page.evaluate("window.sahelwatch.map.getBounds().toArray().flat()")
+    assert w <= min(xs) and s <= min(ys) and e >= max(xs) and n >= max(ys)
+    assert page.evaluate("window.sahelwatch.map.getZoom()") > 3.3
+    # each area's colour class follows its count and the legend's breaks
+    states = page.evaluate("""window.sahelwatch.dmap.admin.features.map(f => [f.properties.code,
+        window.sahelwatch.map.getFeatureState({source: 'admin1', id: f.properties.code})])""")
+    events = {code: st.get("events", 0) for code, st in states}
+    bks = quantile_breaks([v for v in events.values() if v])
+    assert len(bks) > 2
+    for code, st in states:
+        assert st["cls"] == sum(st["events"] >= b for b in bks), code
+    assert {st["cls"] for _, st in states} == set(range(len(bks) + 1))
+    # the area under the pointer is outlined, and only that one
+    canvas = page.locator("#map canvas").bounding_box()
+    x, y = canvas["x"] + canvas["width"] / 2, canvas["y"] + canvas["height"] / 2
+    under = page.evaluate(f"""window.sahelwatch.map.queryRenderedFeatures([{canvas['width'] / 2},
+        {canvas['height'] / 2}], {{layers: ['admin1-fill']}}).map(f => f.properties.code)""")
+    assert under
+    page.mouse.move(x, y)
+    outlined = []
+    for _ in range(100):
+        outlined = page.evaluate("window.sahelwatch.map.queryRenderedFeatures({layers: ['admin1-hover']}).map(f => f.properties.code)")
+        if outlined:
+            break
+        page.wait_for_timeout(50)
+    assert set(outlined) == {under[0]}
+    assert page.locator(".sw-hover").inner_text().startswith(page.evaluate(
+        f"window.sahelwatch.dmap.admin.features.find(f => f.properties.code === '{under[0]}').properties.name"))
+
+
 def test_a_filter_changes_the_url_and_the_numbers_and_a_reload_restores_the_view(tab, demo_obs):
     page = tab.open("/")
     everything = as_int(kpi(page, "events"))

@@ -4,7 +4,7 @@ import { barSpec, compareSpec, drawVegaLite, embed, empty, timeSpec } from './ch
 import { $, blocName, clearError, el, loc, showError, startCommon } from './common.js';
 import * as I from './i18n.js';
 import { drawForecasts } from './forecast.js';
-import { DashMap, loadMapLibre, renderLegend } from './map.js';
+import { DashMap, boundsOf, loadMapLibre, renderLegend } from './map.js';
 import { aggFilters, eventFilters, readState, writeState } from './state.js';
 import { renderAlerts, renderEvents, renderIndicators } from './tables.js';
 
@@ -258,14 +258,31 @@ async function loadGrid(gen) {
     .map((g) => ({ priogrid_gid: g.key, lat: g.first.latitude, lon: g.first.longitude, events: g.events, fatalities_best: g.fatalities_best }));
 }
 
-// The bloc's members at the end of the period (the event table and points filter by country).
+// The bloc's members at the end of the period (the event table and points filter by country),
+// kept per bloc and date: the first view asks for them before the map is made, to open it on
+// the bloc, and a later filter change over the same bloc and period asks nothing.
+const membersAsked = new Map();
+function membersOf(s) {
+  if (!s.bloc) return Promise.resolve(null);
+  const on = s.to ? (s.to.length === 7 ? `${s.to}-28` : s.to) : undefined;
+  const key = `${s.bloc}|${on || ''}`;
+  if (!membersAsked.has(key)) {
+    const p = getJSON(`/blocs/${encodeURIComponent(s.bloc)}/members`, { on })
+      .then((mem) => (mem.rows || []).filter((r) => r.member !== false).map((r) => r.iso3 || r.country_iso3).filter(Boolean));
+    p.catch(() => membersAsked.delete(key));  // a failure is not remembered
+    membersAsked.set(key, p);
+  }
+  return membersAsked.get(key);
+}
+
 async function loadMembers() {
   cache.members = null;
-  if (!state.bloc) return;
-  const on = state.to ? (state.to.length === 7 ? `${state.to}-28` : state.to) : undefined;
-  const mem = await getJSON(`/blocs/${encodeURIComponent(state.bloc)}/members`, { on });
-  cache.members = (mem.rows || []).filter((r) => r.member !== false).map((r) => r.iso3 || r.country_iso3).filter(Boolean);
+  cache.members = await membersOf(state);
 }
+
+// The countries a view is about (for the map's zoom): the chosen countries, else the bloc's
+// members, else none (the whole region).
+const viewCountries = (s, members) => (s.country ? s.country.split(',') : (members || []));
 
 function rowsHidden() { return meta.acled_mode === 'aggregates' && (state.source || '').includes('acled'); }
 
@@ -408,8 +425,7 @@ async function drawMap(zoom) {
   dmap.setPoints(cache.points);
   dmap.setLayers(state.layers.split(','));
   if (zoom) {
-    const iso = state.country ? state.country.split(',') : (cache.members || []);
-    dmap.zoomTo(iso);
+    dmap.zoomTo(viewCountries(state, cache.members));
   }
   await dmap.idle();
 }
@@ -533,8 +549,9 @@ async function refresh({ zoom = false } = {}) {
   document.body.dataset.ready = '1';
 }
 
-async function makeMap() {
+async function makeMap(opensOn) {
   dmap = await DashMap.create($('#map'), {
+    bounds: boundsOf(opensOn, [cache.admin0, cache.admin1]),
     onSelect: ({ admin1: code, country }) => {
       if (!state.country) { $('#f-country').value = country; state.country = country; fillAdmin(); }
       $('#f-admin1').value = code;
@@ -555,6 +572,8 @@ async function main() {
       getJSON('/places/admin', { level: 0 }).catch(() => null),
       getJSON('/snapshots').catch(() => ({ rows: [] })),
     ]);
+    const opening = readState();  // the URL alone: enough for the bloc's members
+    const members = membersOf(opening).catch(() => null);
     meta = await common;
     hook.meta = meta;
     const [admin1, admin0, snaps] = await shapes;
@@ -567,8 +586,11 @@ async function main() {
     setForm();
     bindForm();
     // Making the map (a WebGL context) holds the page's thread for a while: it waits one turn,
-    // so the view's data requests are on the wire first and the two overlap.
-    mapReady = new Promise((r) => setTimeout(r, 0)).then(makeMap).then(() => dmap.init(cache.admin1, cache.admin0)).then(() => { hook.marks.map_init = performance.now(); });
+    // so the view's data requests are on the wire first and the two overlap. It opens on the
+    // view's countries, so its worker cuts tiles once, at the zoom shown.
+    const turn = new Promise((r) => setTimeout(r, 0));
+    mapReady = Promise.all([members, turn]).then(([mem]) => makeMap(viewCountries(state, mem)))
+      .then(() => dmap.init(cache.admin1, cache.admin0)).then(() => { hook.marks.map_init = performance.now(); });
     await refresh({ zoom: !!(state.country || state.bloc) });
   } catch (e) {
     hook.errors.push(String(e.message || e));

@@ -29,19 +29,19 @@ export function initialLang() {
 export function currentLang() { return lang; }
 export function locale() { return lang === 'fr' ? 'fr-FR' : 'en-GB'; }
 
-async function load(l) {
-  if (!catalogs[l]) {
+const asked = {};  // a catalogue asked for once, however many callers wait for it
+function load(l) {
+  if (!asked[l]) {
     const base = document.body.dataset.static || '/static/';
-    const r = await fetch(`${base}i18n/${l}.json`);
-    catalogs[l] = await r.json();
+    asked[l] = fetch(`${base}i18n/${l}.json`).then((r) => r.json()).then((c) => { catalogs[l] = c; return c; });
+    asked[l].catch(() => { delete asked[l]; });
   }
-  return catalogs[l];
+  return asked[l];
 }
 
 export async function setLang(l, { persist = true } = {}) {
   if (!LANGS.includes(l)) l = 'en';
-  await load(l);
-  if (l !== 'en') await load('en');  // the fallback for a key a catalogue lacks
+  await Promise.all([load(l), load('en')]);  // English: the fallback for a key a catalogue lacks
   lang = l;
   if (persist) { try { localStorage.setItem(KEY, l); } catch (e) { /* storage disabled */ } }
   document.documentElement.lang = l;

@@ -32,13 +32,43 @@ export function breaks(values) {
   return out;
 }
 
-// A colour step over a value: a property name, or an expression such as ['feature-state', 'events'].
+// A value's class over breaks: 0 below the first break (no events), else 1 + the index of
+// the last break it reaches; the class's colour is COLORS[min(class, COLORS.length - 1)].
+export function classOf(v, bks) {
+  let c = 0;
+  bks.forEach((b, i) => { if (v >= b) c = i + 1; });
+  return c;
+}
+
+// The choropleth's colour: one expression over the class in feature state.
+const CLASS_COLOR = ['match', ['coalesce', ['feature-state', 'cls'], 0],
+  ...[1, 2, 3, 4, 5].flatMap((c) => [c, COLORS[c]]), '#eef1f3'];
+
+// A colour step over a feature's property.
 function stepExpr(prop, bks, colors) {
-  const value = Array.isArray(prop) ? prop : ['get', prop];
-  const e = ['step', ['to-number', ['coalesce', value, 0]], '#eef1f3'];
+  const e = ['step', ['to-number', ['coalesce', ['get', prop], 0]], '#eef1f3'];
   bks.forEach((b, i) => { e.push(b, colors[Math.min(i + 1, colors.length - 1)]); });
   return e;
 }
+
+// The bounding box [[w, s], [e, n]] of these countries (ISO3 list) in the feature
+// collections given, or null when none of them is found.
+export function boundsOf(iso3s, collections) {
+  const want = new Set(iso3s);
+  let b = null;
+  const visit = (c) => {
+    if (typeof c[0] === 'number') {
+      b = b ? [Math.min(b[0], c[0]), Math.min(b[1], c[1]), Math.max(b[2], c[0]), Math.max(b[3], c[1])] : [c[0], c[1], c[0], c[1]];
+    } else c.forEach(visit);
+  };
+  for (const fc of collections) {
+    for (const f of (fc || EMPTY).features) if (want.has(iso3Of(f.properties))) visit(f.geometry.coordinates);
+  }
+  return b && [[b[0], b[1]], [b[2], b[3]]];
+}
+
+const HOME = { center: [2, 14], zoom: 3.3 };   // the whole region
+const FIT = { padding: 30, maxZoom: 7 };
 
 export class DashMap {
   // a map needs the library loaded: await loadMapLibre() first (DashMap.create does)
@@ -47,7 +77,8 @@ export class DashMap {
     return new DashMap(container, options);
   }
 
-  constructor(container, { onSelect } = {}) {
+  // bounds: where the map opens ([[w, s], [e, n]]; the whole region when not given)
+  constructor(container, { onSelect, bounds } = {}) {
     this.onSelect = onSelect || (() => {});
     this.admin = EMPTY;       // basemap: admin1 polygons (our own boundaries)
     this.countries = EMPTY;   // admin0 outlines
@@ -60,8 +91,7 @@ export class DashMap {
         sources: {},
         layers: [{ id: 'background', type: 'background', paint: { 'background-color': '#dbe6ec' } }],
       },
-      center: [2, 14],
-      zoom: 3.3,
+      ...(bounds ? { bounds, fitBoundsOptions: FIT } : HOME),
       attributionControl: false,
       canvasContextAttributes: { preserveDrawingBuffer: true },  // lets the tests read the canvas
     });
@@ -90,15 +120,17 @@ export class DashMap {
     const attr = 'geoBoundaries (CC BY 4.0) · Natural Earth · UCDP (CC BY 4.0)';
     m.addSource('countries', { type: 'geojson', data: this.countries, attribution: attr });
     m.addSource('admin1', { type: 'geojson', data: this.admin, promoteId: 'code' });
+    m.addSource('hover', { type: 'geojson', data: EMPTY });
     m.addSource('grid', { type: 'geojson', data: EMPTY });
     m.addSource('points', { type: 'geojson', data: EMPTY, cluster: true, clusterRadius: 40, clusterMaxZoom: 9 });
-    m.addLayer({ id: 'countries-fill', type: 'fill', source: 'countries', paint: { 'fill-color': '#f7f4ee' } });
+    m.addLayer({ id: 'countries-fill', type: 'fill', source: 'countries', paint: { 'fill-color': '#f7f4ee', 'fill-antialias': false } });
     m.addLayer({ id: 'admin1-fill', type: 'fill', source: 'admin1',
-      paint: { 'fill-color': '#eef1f3', 'fill-opacity': 0.85 } });
+      paint: { 'fill-color': CLASS_COLOR, 'fill-opacity': 0.85, 'fill-antialias': false } });
     m.addLayer({ id: 'admin1-line', type: 'line', source: 'admin1',
       paint: { 'line-color': '#8a8f94', 'line-width': 0.5 } });
-    m.addLayer({ id: 'admin1-hover', type: 'line', source: 'admin1',
-      paint: { 'line-color': '#111', 'line-width': ['case', ['boolean', ['feature-state', 'hover'], false], 2, 0] } });
+    // the polygon under the pointer, outlined from a source of its own holding that one shape:
+    // a layer over all the polygons (drawn at width 0 but for one) would cost every frame
+    m.addLayer({ id: 'admin1-hover', type: 'line', source: 'hover', paint: { 'line-color': '#111', 'line-width': 2 } });
     m.addLayer({ id: 'countries-line', type: 'line', source: 'countries',
       paint: { 'line-color': '#4a4f55', 'line-width': 1.1 } });
     m.addLayer({ id: 'grid-fill', type: 'fill', source: 'grid', layout: { visibility: 'none' },
@@ -120,10 +152,12 @@ export class DashMap {
   _bindEvents() {
     const m = this.map;
     let hovered = null;
+    const byCode = new Map(this.admin.features.map((f) => [codeOf(f.properties), f]));
     const setHover = (id) => {
-      if (hovered !== null) m.setFeatureState({ source: 'admin1', id: hovered }, { hover: false });
+      if (id === hovered) return;
       hovered = id;
-      if (id !== null) m.setFeatureState({ source: 'admin1', id }, { hover: true });
+      const f = id === null ? null : byCode.get(id);
+      m.getSource('hover').setData(f ? { type: 'FeatureCollection', features: [f] } : EMPTY);
     };
     m.on('mousemove', (e) => {
       const layers = ['points', 'clusters', 'grid-fill', 'admin1-fill'].filter((l) => m.getLayoutProperty(l, 'visibility') !== 'none');
@@ -180,17 +214,20 @@ export class DashMap {
   // Choropleth values set as feature state on our own admin1 polygons ({code: {events,
   // fatalities_best}}): the shapes go to the map's worker once, a filter change only
   // updates the numbers.
+  // Each polygon's class (its colour) is feature state too, and the layer's colour is one
+  // fixed expression over it: changing a data-driven paint expression would make MapLibre cut
+  // every tile of the source again, in its worker.
   setChoropleth(values, measure) {
     this.measure = measure;
     const m = this.map;
+    const bks = breaks(Object.values(values).map((v) => v[measure] || 0));
     for (const f of this.admin.features) {
       const code = codeOf(f.properties);
       if (!code) continue;
       const v = values[code] || {};
-      m.setFeatureState({ source: 'admin1', id: code }, { events: v.events || 0, fatalities_best: v.fatalities_best || 0 });
+      m.setFeatureState({ source: 'admin1', id: code },
+        { events: v.events || 0, fatalities_best: v.fatalities_best || 0, cls: classOf(v[measure] || 0, bks) });
     }
-    const bks = breaks(Object.values(values).map((v) => v[measure] || 0));
-    m.setPaintProperty('admin1-fill', 'fill-color', stepExpr(['feature-state', measure], bks, COLORS));
     this.bks = bks;
     return bks;
   }
@@ -219,18 +256,9 @@ export class DashMap {
 
   // Zoom to the countries given (ISO3 list), using the basemap's own shapes.
   zoomTo(iso3s) {
-    const want = new Set(iso3s);
-    let b = null;
-    const visit = (c) => {
-      if (typeof c[0] === 'number') {
-        b = b ? [Math.min(b[0], c[0]), Math.min(b[1], c[1]), Math.max(b[2], c[0]), Math.max(b[3], c[1])] : [c[0], c[1], c[0], c[1]];
-      } else c.forEach(visit);
-    };
-    for (const f of [...this.countries.features, ...this.admin.features]) {
-      if (want.has(iso3Of(f.properties))) visit(f.geometry.coordinates);
-    }
-    if (b) this.map.fitBounds([[b[0], b[1]], [b[2], b[3]]], { padding: 30, duration: 0, maxZoom: 7 });
-    else this.map.jumpTo({ center: [2, 14], zoom: 3.3 });
+    const b = boundsOf(iso3s, [this.countries, this.admin]);
+    if (b) this.map.fitBounds(b, { ...FIT, duration: 0 });
+    else this.map.jumpTo(HOME);
   }
 
   // Resolves once the map has drawn what it was given.
