@@ -82,6 +82,7 @@ export class DashMap {
     this.onSelect = onSelect || (() => {});
     this.admin = EMPTY;       // basemap: admin1 polygons (our own boundaries)
     this.countries = EMPTY;   // admin0 outlines
+    this.points = EMPTY;      // the event points shown
     this.measure = 'events';
     this.ready = false;
     this.map = new maplibregl.Map({
@@ -244,7 +245,13 @@ export class DashMap {
     this.map.setPaintProperty('grid-fill', 'fill-color', stepExpr(measure, breaks(cells.map((c) => c[measure] || 0)), GRID_COLORS));
   }
 
-  setPoints(geojson) { this.map.getSource('points').setData(geojson || EMPTY); }
+  // (the same points again ask the worker nothing: an unchanged view need not re-cut them)
+  setPoints(geojson) {
+    const data = geojson || EMPTY;
+    if (data === this.points) return;
+    this.points = data;
+    this.map.getSource('points').setData(data);
+  }
 
   setLayers(names) {
     const vis = (id, on) => this.map.setLayoutProperty(id, 'visibility', on ? 'visible' : 'none');
