@@ -549,9 +549,9 @@ async function refresh({ zoom = false } = {}) {
   document.body.dataset.ready = '1';
 }
 
-async function makeMap(opensOn) {
+async function makeMap(opensOn, outlines) {
   dmap = await DashMap.create($('#map'), {
-    bounds: boundsOf(opensOn, [cache.admin0, cache.admin1]),
+    bounds: boundsOf(opensOn, [outlines]),
     onSelect: ({ admin1: code, country }) => {
       if (!state.country) { $('#f-country').value = country; state.country = country; fillAdmin(); }
       $('#f-admin1').value = code;
@@ -565,15 +565,21 @@ async function makeMap(opensOn) {
 async function main() {
   try {
     // the store's metadata, the language, the map's shapes and its library load side by side
-    loadMapLibre();
+    const library = loadMapLibre();
     const common = startCommon();
+    const outlines = getJSON('/places/admin', { level: 0 }).catch(() => null);
     const shapes = Promise.all([
       getJSON('/places/admin', { level: 1 }),
-      getJSON('/places/admin', { level: 0 }).catch(() => null),
+      outlines,
       getJSON('/snapshots').catch(() => ({ rows: [] })),
     ]);
-    const opening = readState();  // the URL alone: enough for the bloc's members
-    const members = membersOf(opening).catch(() => null);
+    // The map is made as soon as the library, the country outlines (for its bounds) and a
+    // bloc's members are in, on the view's countries (the URL alone names them), while the
+    // admin-1 shapes and the metadata still load: its WebGL set-up overlaps them, and its
+    // worker cuts tiles once, at the zoom shown.
+    const opening = readState();
+    const made = Promise.all([membersOf(opening).catch(() => null), outlines, library])
+      .then(([mem, a0]) => makeMap(viewCountries(opening, mem), a0));
     meta = await common;
     hook.meta = meta;
     const [admin1, admin0, snaps] = await shapes;
@@ -585,12 +591,7 @@ async function main() {
     fillForm();
     setForm();
     bindForm();
-    // Making the map (a WebGL context) holds the page's thread for a while: it waits one turn,
-    // so the view's data requests are on the wire first and the two overlap. It opens on the
-    // view's countries, so its worker cuts tiles once, at the zoom shown.
-    const turn = new Promise((r) => setTimeout(r, 0));
-    mapReady = Promise.all([members, turn]).then(([mem]) => makeMap(viewCountries(state, mem)))
-      .then(() => dmap.init(cache.admin1, cache.admin0)).then(() => { hook.marks.map_init = performance.now(); });
+    mapReady = made.then(() => dmap.init(cache.admin1, cache.admin0)).then(() => { hook.marks.map_init = performance.now(); });
     await refresh({ zoom: !!(state.country || state.bloc) });
   } catch (e) {
     hook.errors.push(String(e.message || e));
