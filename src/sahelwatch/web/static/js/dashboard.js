@@ -5,7 +5,7 @@ import { $, blocName, clearError, el, loc, showError, startCommon } from './comm
 import * as I from './i18n.js';
 import { drawForecasts } from './forecast.js';
 import { DashMap, boundsOf, loadMapLibre, renderLegend } from './map.js';
-import { aggFilters, eventFilters, readState, writeState } from './state.js';
+import { aggFilters, eventFilters, membersOf, readState, viewCountries, writeState } from './state.js';
 import { renderAlerts, renderEvents, renderIndicators } from './tables.js';
 
 const CATEGORIES = ['battle', 'explosion_remote', 'violence_against_civilians', 'protest', 'riot', 'strategic'];
@@ -258,31 +258,11 @@ async function loadGrid(gen) {
     .map((g) => ({ priogrid_gid: g.key, lat: g.first.latitude, lon: g.first.longitude, events: g.events, fatalities_best: g.fatalities_best }));
 }
 
-// The bloc's members at the end of the period (the event table and points filter by country),
-// kept per bloc and date: the first view asks for them before the map is made, to open it on
-// the bloc, and a later filter change over the same bloc and period asks nothing.
-const membersAsked = new Map();
-function membersOf(s) {
-  if (!s.bloc) return Promise.resolve(null);
-  const on = s.to ? (s.to.length === 7 ? `${s.to}-28` : s.to) : undefined;
-  const key = `${s.bloc}|${on || ''}`;
-  if (!membersAsked.has(key)) {
-    const p = getJSON(`/blocs/${encodeURIComponent(s.bloc)}/members`, { on })
-      .then((mem) => (mem.rows || []).filter((r) => r.member !== false).map((r) => r.iso3 || r.country_iso3).filter(Boolean));
-    p.catch(() => membersAsked.delete(key));  // a failure is not remembered
-    membersAsked.set(key, p);
-  }
-  return membersAsked.get(key);
-}
-
+// The bloc's members at the end of the period (the event table and points filter by country).
 async function loadMembers() {
   cache.members = null;
   cache.members = await membersOf(state);
 }
-
-// The countries a view is about (for the map's zoom): the chosen countries, else the bloc's
-// members, else none (the whole region).
-const viewCountries = (s, members) => (s.country ? s.country.split(',') : (members || []));
 
 function rowsHidden() { return meta.acled_mode === 'aggregates' && (state.source || '').includes('acled'); }
 

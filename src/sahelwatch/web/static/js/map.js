@@ -34,7 +34,7 @@ export function breaks(values) {
 
 // A value's class over breaks: 0 below the first break (no events), else 1 + the index of
 // the last break it reaches; the class's colour is COLORS[min(class, COLORS.length - 1)].
-export function classOf(v, bks) {
+function classOf(v, bks) {
   let c = 0;
   bks.forEach((b, i) => { if (v >= b) c = i + 1; });
   return c;
@@ -213,11 +213,10 @@ export class DashMap {
   }
 
   // Choropleth values set as feature state on our own admin1 polygons ({code: {events,
-  // fatalities_best}}): the shapes go to the map's worker once, a filter change only
-  // updates the numbers.
-  // Each polygon's class (its colour) is feature state too, and the layer's colour is one
-  // fixed expression over it: changing a data-driven paint expression would make MapLibre cut
-  // every tile of the source again, in its worker.
+  // fatalities_best}}), with each polygon's class (its colour): the shapes go to the map's
+  // worker once and the layer's colour is one fixed expression over the class, so a filter
+  // change only updates states (a changed data-driven paint expression would make MapLibre
+  // cut every tile of the source again, in its worker).
   setChoropleth(values, measure) {
     this.measure = measure;
     const m = this.map;
@@ -261,9 +260,10 @@ export class DashMap {
     vis('points', names.includes('points'));
   }
 
-  // Zoom to the countries given (ISO3 list), using the basemap's own shapes.
+  // Zoom to the countries given (ISO3 list): their outlines, as the map opened on them (the
+  // admin-1 shapes for a country without one), so the first view's camera does not move.
   zoomTo(iso3s) {
-    const b = boundsOf(iso3s, [this.countries, this.admin]);
+    const b = boundsOf(iso3s, [this.countries]) || boundsOf(iso3s, [this.admin]);
     if (b) this.map.fitBounds(b, { ...FIT, duration: 0 });
     else this.map.jumpTo(HOME);
   }

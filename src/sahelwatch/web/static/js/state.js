@@ -1,3 +1,4 @@
+import { getJSON } from './api.js';
 import { urlLang } from './i18n.js';
 
 // The view lives in the URL's query string: every filter, the map layers and the table's
@@ -46,3 +47,24 @@ export function eventFilters(state) {
   return { bloc: state.bloc, country: state.country, admin1: state.admin1, from: state.from, to: state.to,
     source: state.source, category: state.category, actor: state.actor, as_of: state.as_of };
 }
+
+// The bloc's members at the end of the period (the event table and points filter by country),
+// kept per bloc and date: the first view asks for them before the map is made, to open it on
+// the bloc, and a later filter change over the same bloc and period asks nothing.
+const membersAsked = new Map();
+export function membersOf(s) {
+  if (!s.bloc) return Promise.resolve(null);
+  const on = s.to ? (s.to.length === 7 ? `${s.to}-28` : s.to) : undefined;
+  const key = `${s.bloc}|${on || ''}`;
+  if (!membersAsked.has(key)) {
+    const p = getJSON(`/blocs/${encodeURIComponent(s.bloc)}/members`, { on })
+      .then((mem) => (mem.rows || []).filter((r) => r.member !== false).map((r) => r.iso3 || r.country_iso3).filter(Boolean));
+    p.catch(() => membersAsked.delete(key));  // a failure is not remembered
+    membersAsked.set(key, p);
+  }
+  return membersAsked.get(key);
+}
+
+// The countries a view is about (for the map's zoom): the chosen countries, else the bloc's
+// members, else none (the whole region).
+export const viewCountries = (s, members) => (s.country ? s.country.split(',') : (members || []));
