@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 
 import polars as pl
 
@@ -196,6 +197,20 @@ def test_admin_boundaries_can_be_kept_by_the_browser(server):
     other = server.get("/api/v1/places/admin", params={"level": 2, "country": "MLI"},
                        headers={"If-None-Match": etag})
     assert other.status_code == 200 and other.headers["etag"] != etag
+
+
+def test_the_dashboard_shell_asks_for_a_blocs_members_with_the_page(server):
+    def preloads(query):
+        html = server.get("/", params=query).text
+        return [h for h in re.findall(r'<link rel="preload" as="fetch"[^>]*href="([^"]+)"', html) if "/blocs/" in h]
+    assert preloads({"bloc": "AES"}) == ["/api/v1/blocs/AES/members"]
+    # the day the page asks them for: the 28th of the view's last month, or its last day
+    assert preloads({"bloc": "AES", "to": "2023-10"}) == ["/api/v1/blocs/AES/members?on=2023-10-28"]
+    assert preloads({"bloc": "ECOWAS", "to": "2025-02-01"}) == ["/api/v1/blocs/ECOWAS/members?on=2025-02-01"]
+    # nothing without a bloc, and nothing for a value the page would not ask for as such
+    for query in ({}, {"country": "MLI"}, {"bloc": "AES/../x"}, {"bloc": "AES", "to": "2023"},
+                  {"bloc": "AES", "to": '2023-10"><script>'}):
+        assert preloads(query) == [], query
 
 
 def test_english_answers_name_the_measure_in_words(server):

@@ -62,7 +62,20 @@ def _render(request: Request, name: str, **context) -> HTMLResponse:
 
 @router.get("/", response_class=HTMLResponse, include_in_schema=False)
 def dashboard(request: Request) -> HTMLResponse:
-    return _render(request, "dashboard.html")
+    return _render(request, "dashboard.html", members_url=_members_url(request))
+
+
+_DAY = re.compile(r"^\d{4}-\d{2}(-\d{2})?$")
+
+
+def _members_url(request: Request) -> str | None:
+    """The URL the page builds for the view's bloc members (state.js ``membersOf``), so the shell
+    can ask for it with the page: the map opens on those countries and waits for them."""
+    bloc, to = request.query_params.get("bloc", ""), request.query_params.get("to", "")
+    if not _BLOC_ID.match(bloc) or (to and not _DAY.match(to)):
+        return None
+    on = f"{to}-28" if len(to) == 7 else to
+    return f"/api/v1/blocs/{bloc}/members" + (f"?on={on}" if on else "")
 
 
 @router.get("/bloc/{bloc}", response_class=HTMLResponse, include_in_schema=False)

@@ -281,6 +281,22 @@ def test_a_bloc_view_lists_its_members_events_and_alerts_only(tab, demo_obs):
     assert keys and keys <= set(aes["event_key"]) and as_int(kpi(page, "events")) == aes.height
 
 
+def test_a_bloc_view_asks_for_its_members_and_numbers_once_with_the_page(tab, demo_obs):
+    # the shell asks for the bloc's members (the map opens on them) and the page asks for its
+    # numbers before its shapes are in: each answer is taken once, not asked again
+    page = tab.open("/?bloc=AES&to=2023-10")
+    members = [f"{urlsplit(u).path}?{urlsplit(u).query}" for u in tab.requests if "/members" in u]
+    assert members == ["/api/v1/blocs/AES/members?on=2023-10-28"]  # the preloaded URL, taken once
+    main = [parse_qs(urlsplit(u).query) for u in tab.requests if urlsplit(u).path == "/api/v1/aggregate"
+            and parse_qs(urlsplit(u).query).get("by") == ["admin1"]]
+    assert main == [{"bloc": ["AES"], "to": ["2023-10"], "source": ["ucdp"], "precision": ["as-coded"], "by": ["admin1"],
+                     "period": ["month"], "measure": ["events,fatalities_best,fatalities_low,fatalities_high"],
+                     "breakdown": ["category"]}]
+    aes = demo_obs.events(bloc="AES", end="2023-10-31", source="ucdp_ged,ucdp_candidate").to_polars()
+    assert as_int(kpi(page, "events")) == aes.height > 0
+    assert page.evaluate("window.sahelwatch.renderedFeatures(['admin1-fill'])") > 10
+
+
 def test_bloc_page_members_on_a_date_with_sources(browser, web, screenshots):
     for lang, locale in (("en", "en-GB"), ("fr", "fr-FR")):
         t = Tab(browser, web.url, locale=locale)

@@ -20,8 +20,19 @@ export function apiUrl(path, params = {}) {
   return `${API}${path}${s ? `?${s}` : ''}`;
 }
 
+// Answers asked ahead of need (the first view's numbers, asked while the page still sets up):
+// getJSON takes the pending answer for the same URL, once, instead of asking again.
+const ahead = new Map();
+export function askAhead(path, params = {}) {
+  const url = apiUrl(path, params);
+  if (!ahead.has(url)) ahead.set(url, fetch(url, { headers: { Accept: 'application/json' } }));
+}
+
 export async function getJSON(path, params = {}, { signal } = {}) {
-  const r = await fetch(apiUrl(path, params), { headers: { Accept: 'application/json' }, signal });
+  const url = apiUrl(path, params);
+  const early = signal ? undefined : ahead.get(url);
+  ahead.delete(url);
+  const r = await (early || fetch(url, { headers: { Accept: 'application/json' }, signal }));
   let body = null;
   try { body = await r.json(); } catch (e) { body = null; }
   if (!r.ok) throw new ApiError(body && body.error, r.status);

@@ -1,5 +1,5 @@
 // The dashboard: filters in the URL -> API calls -> map, numbers, charts and tables.
-import { apiUrl, getJSON } from './api.js';
+import { apiUrl, askAhead, getJSON } from './api.js';
 import { barSpec, compareSpec, drawVegaLite, embed, empty, timeSpec } from './charts.js';
 import { $, blocName, clearError, el, loc, showError, startCommon } from './common.js';
 import * as I from './i18n.js';
@@ -232,10 +232,12 @@ function groupBy(rows, key, fields) {
 
 const MEASURES = ['events', 'fatalities_best', 'fatalities_low', 'fatalities_high'];
 
+// The view's numbers: by admin area and month (the map, the cards and the time chart).
+const mainParams = () => ({ ...aggFilters(state), by: 'admin1', period: 'month', measure: MEASURES.join(','),
+  breakdown: breakdownFor(['category']).join(',') });
+
 async function loadMain(gen) {
-  const params = { ...aggFilters(state), by: 'admin1', period: 'month', measure: MEASURES.join(','),
-    breakdown: breakdownFor(['category']).join(',') };
-  const res = await getJSON('/aggregate', params);
+  const res = await getJSON('/aggregate', mainParams());
   if (gen !== generation) return;
   cache.main = { rows: keep(res.rows), meta: res.meta };
 }
@@ -562,11 +564,12 @@ async function main() {
       .then(([mem, a0]) => makeMap(viewCountries(opening, mem), a0));
     meta = await common;
     hook.meta = meta;
+    state = readState();
+    state.source = state.source || defaultSource();
+    askAhead('/aggregate', mainParams());  // the view's numbers, while the shapes still load
     const [admin1, admin0, snaps] = await shapes;
     hook.marks.shapes = performance.now();
     cache.admin1 = admin1; cache.admin0 = admin0 || { type: 'FeatureCollection', features: [] }; cache.snapshots = snaps.rows;
-    state = readState();
-    state.source = state.source || defaultSource();
     writeState(state, { push: false });
     fillForm();
     setForm();
