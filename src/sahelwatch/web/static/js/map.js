@@ -108,7 +108,9 @@ export class DashMap {
       b.dataset.i18nAria = key;
     }
     apply(container);
-    this.loaded = new Promise((resolve) => this.map.on('load', resolve));
+    // the sources go in once the style is in, before the first frame is drawn: the worker cuts
+    // the tiles while the main thread sets up WebGL ('load' waits for that first frame)
+    this.loaded = new Promise((resolve) => (this.map.isStyleLoaded() ? resolve() : this.map.once('style.load', resolve)));
     this.popup = new maplibregl.Popup({ closeButton: false, closeOnClick: false, className: 'sw-hover' });
     this.clickPopup = new maplibregl.Popup({ closeButton: true, className: 'sw-click', maxWidth: '320px' });
   }
